@@ -1,0 +1,18 @@
+using Serilog;
+using TimeDb.Api.OpenApi;
+
+namespace TimeDb.Api.Hosting;
+
+internal static class ApiPipeline
+{
+    public static WebApplication UseTimeDbPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // Request logs carry method, path, status and timing; never headers or bodies.
+        app.UseSerilogRequestLogging();
+        app.UseTimeDbOpenApi();
+        app.MapControllers();
+        return app;
+    }
+}

@@ -1,0 +1,98 @@
+using Serilog;
+using TimeDb.Infrastructure;
+using TimeDb.Infrastructure.Configuration;
+
+namespace TimeDb.Api.Hosting;
+
+/// <summary>The one host builder of the API, used by Program, by the tests and by <c>timedb api</c>.</summary>
+public static class TimeDbApi
+{
+    /// <summary>Configuration key (also an environment variable) holding the connection string.</summary>
+    public const string DsnSetting = ConnectionStringResolver.TimeDbDsn;
+
+    /// <summary>Builds the application. Throws <see cref="ConnectionStringException"/> when no database is configured.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the assembly, wherever the process was started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.AddTimeDbLogging();
+        builder.Services
+            .AddInfrastructure(ResolveConnection)
+            .AddApi(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseTimeDbPipeline();
+
+        // Fail fast: a missing or malformed connection string stops the host before it listens.
+        _ = app.Services.GetRequiredService<ResolvedConnection>();
+        return app;
+    }
+
+    /// <summary>Runs the API until shutdown (blocking). Returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args, configure);
+        }
+        catch (ConnectionStringException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (IOException ex) when (ex.InnerException is not null || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"error: cannot listen: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts the API in the background and returns a handle that stops it.</summary>
+    public static async Task<RunningApi> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var app = Build(args, configure);
+        await app.StartAsync(cancellationToken);
+        return new RunningApi(app);
+    }
+
+    private static ResolvedConnection ResolveConnection(IServiceProvider services)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        return ConnectionStringResolver.Resolve(null, key => configuration[key], Environment.CurrentDirectory);
+    }
+
+    private static void AddTimeDbLogging(this WebApplicationBuilder builder)
+    {
+        var json = string.Equals(builder.Configuration["TimeDb:LogFormat"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            if (json)
+            {
+                logger.WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+    }
+}

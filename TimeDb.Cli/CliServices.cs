@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using TimeDb.Infrastructure;
+using TimeDb.Infrastructure.Configuration;
+
+namespace TimeDb.Cli;
+
+/// <summary>The Infrastructure services for one CLI command, against one database.</summary>
+internal sealed class CliServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly AsyncServiceScope _scope;
+
+    private CliServices(ResolvedConnection connection)
+    {
+        Connection = connection;
+        _provider = new ServiceCollection().AddInfrastructure(_ => connection).BuildServiceProvider();
+        _scope = _provider.CreateAsyncScope();
+    }
+
+    public ResolvedConnection Connection { get; }
+
+    public string Target => ConnectionDescription.Describe(Connection.ConnectionString);
+
+    public static CliServices For(string? dsn) => new(ConnectionStringResolver.Resolve(dsn));
+
+    public static CliServices For(ResolvedConnection connection) => new(connection);
+
+    public T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scope.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+}

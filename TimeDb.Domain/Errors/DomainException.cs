@@ -1,0 +1,10 @@
+namespace TimeDb.Domain.Errors;
+
+/// <summary>A rule of the domain was broken by the caller's input; the message says what to fix.</summary>
+public class DomainException(string message) : Exception(message);
+
+/// <summary>Something the caller named does not exist (or is not theirs to see).</summary>
+public sealed class NotFoundException(string message) : DomainException(message);
+
+/// <summary>The request conflicts with what is stored (e.g. a name that is taken).</summary>
+public sealed class ConflictException(string message) : DomainException(message);

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using TimeDb.Infrastructure.Configuration;
+using TimeDb.Infrastructure.Persistence;
+using TimeDb.Infrastructure.Schema;
+using TimeDb.Infrastructure.Users;
+
+namespace TimeDb.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers the database (one pooled <see cref="NpgsqlDataSource"/>), the DbContext and the services
+    /// over it. The connection is resolved when first needed, so hosts can decide where it comes from.
+    /// </summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, Func<IServiceProvider, ResolvedConnection> connection)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(connection);
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<ResolvedConnection>().ConnectionString).Build());
+        services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddScoped<SchemaManager>();
+        services.AddScoped<UserAdministration>();
+        return services;
+    }
+}

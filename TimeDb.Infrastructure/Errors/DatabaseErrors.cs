@@ -1,0 +1,68 @@
+using System.Net.Sockets;
+using Npgsql;
+using TimeDb.Infrastructure.Configuration;
+
+namespace TimeDb.Infrastructure.Errors;
+
+/// <summary>Turns Npgsql failures into one-line, password-free explanations (the CLI prints them, the API answers 503).</summary>
+public static class DatabaseErrors
+{
+    public const string CreateTablesHint = "run `timedb create tables` (or `dotnet ef database update`)";
+
+    /// <summary>Returns a <see cref="DatabaseUnavailableException"/> for failures of the database itself, else null.</summary>
+    public static DatabaseUnavailableException? Classify(Exception exception, string? connectionString = null)
+    {
+        var where = connectionString is null ? "PostgreSQL" : $"PostgreSQL at {ConnectionDescription.Describe(connectionString)}";
+        var chain = Chain(exception).ToList();
+        if (chain.OfType<DatabaseUnavailableException>().FirstOrDefault() is { } known)
+        {
+            return known;
+        }
+
+        if (chain.OfType<PostgresException>().FirstOrDefault() is { } pg)
+        {
+            return pg.SqlState switch
+            {
+                PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification =>
+                    new(DatabaseProblem.AuthenticationFailed, $"{where} refused the login: {pg.MessageText} (check the user name and password)", pg),
+                PostgresErrorCodes.InvalidCatalogName =>
+                    new(DatabaseProblem.DatabaseMissing, $"{where}: {pg.MessageText} (create it, or point TIMEDB_DSN at an existing database)", pg),
+                PostgresErrorCodes.UndefinedTable =>
+                    new(DatabaseProblem.SchemaMissing, $"the TimeDB tables are missing ({pg.MessageText}): {CreateTablesHint}", pg),
+                PostgresErrorCodes.DuplicateTable =>
+                    new(DatabaseProblem.SchemaConflict, $"{pg.MessageText}, but it was not created by TimeDB's migrations: use an empty database or remove that table", pg),
+                PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow =>
+                    new(DatabaseProblem.Unreachable, $"{where} is shutting down or starting up: {pg.MessageText}; try again shortly", pg),
+                _ => null,
+            };
+        }
+
+        if (chain.OfType<SocketException>().FirstOrDefault() is { } socket)
+        {
+            return new(DatabaseProblem.Unreachable, $"cannot reach {where}: {socket.Message}", exception);
+        }
+
+        if (chain.OfType<TimeoutException>().Any())
+        {
+            return new(DatabaseProblem.Timeout, $"timed out talking to {where}", exception);
+        }
+
+        if (chain.OfType<NpgsqlException>().FirstOrDefault() is { } npgsql
+            && (npgsql.IsTransient || npgsql.InnerException is IOException or EndOfStreamException))
+        {
+            return new(DatabaseProblem.Unreachable, $"lost the connection to {where}: {FirstLine(npgsql.Message)}", exception);
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

@@ -1,0 +1,16 @@
+namespace TimeDb.Infrastructure.Persistence;
+
+/// <summary>The tables TimeDB owns; hand-written SQL and the schema manager use these names.</summary>
+public static class TableNames
+{
+    public const string Runs = "runs";
+    public const string Series = "series";
+    public const string Values = "values";
+    public const string Users = "users";
+    public const string ApiKeys = "api_keys";
+    public const string Settings = "timedb_settings";
+    public const string MigrationsHistory = "__EFMigrationsHistory";
+
+    /// <summary>Every table TimeDB creates, dependents first (the order to drop them in).</summary>
+    public static IReadOnlyList<string> All { get; } = [Values, Runs, Series, ApiKeys, Users, Settings, MigrationsHistory];
+}
