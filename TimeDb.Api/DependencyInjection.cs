@@ -1,7 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FluentValidation;
+using FluentValidation.AspNetCore;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using TimeDb.Api.Errors;
+using TimeDb.Api.Hosting;
+using TimeDb.Api.Json;
 using TimeDb.Api.OpenApi;
+using TimeDb.Api.Tenancy;
+using TimeDb.Api.Validation;
+using TimeDb.Domain.Tenancy;
 
 namespace TimeDb.Api;
 
@@ -10,17 +20,40 @@ public static class DependencyInjection
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.Configure<ApiLimits>(configuration.GetSection(ApiLimits.Section));
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ApiLimits>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentTenant, HttpCurrentTenant>();
+
         // Explicit application part: the entry assembly is timedb (CLI) or a test host, not always TimeDb.Api.
-        services.AddControllers()
+        services.AddControllers(o => o.ModelBinderProviders.Insert(0, new UtcDateTimeOffsetModelBinderProvider()))
             .AddApplicationPart(typeof(DependencyInjection).Assembly)
-            .AddJsonOptions(o =>
-            {
-                o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-                o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-            });
+            .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
+            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ValidationProblemFactory.Create);
+
+        // Request shape is validated once, by FluentValidation, with snake_case names as the client sent them.
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
+        services.AddFluentValidationAutoValidation();
+        services.AddValidatorsFromAssemblyContaining<UploadRequestValidator>(includeInternalTypes: true);
+
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbOpenApi();
         return services;
+    }
+
+    internal static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // Numbers are numbers: "1.5" and "NaN" as strings are refused (the web defaults would accept them).
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.Converters.Add(new OptionalJsonConverterFactory());
+        // Deeply nested junk is refused early.
+        options.MaxDepth = 32;
     }
 }

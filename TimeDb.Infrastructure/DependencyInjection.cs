@@ -2,7 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using TimeDb.Domain.Runs;
+using TimeDb.Domain.Series;
+using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Configuration;
+using TimeDb.Infrastructure.Runs;
+using TimeDb.Infrastructure.Values;
 using TimeDb.Infrastructure.Persistence;
 using TimeDb.Infrastructure.Schema;
 using TimeDb.Infrastructure.Users;
@@ -23,6 +28,11 @@ public static class DependencyInjection
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped<SchemaManager>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<IRunIngestion, RunIngestion>();
+        services.AddScoped<IRunCatalog, RunCatalog>();
+        services.AddScoped<IValueReader, ValueReader>();
+        services.AddScoped<IValueUpdater, ValueUpdater>();
+        services.AddScoped<ISeriesCatalog, SeriesCatalog.SeriesCatalog>();
         return services;
     }
 }

@@ -38,6 +38,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     {
         NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
+        ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
         DomainException e => Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message),
         BadHttpRequestException e => Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", e.Message),
         _ when DatabaseErrors.Classify(exception) is { } db => Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", db.Message),

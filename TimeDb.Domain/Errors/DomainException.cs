@@ -8,3 +8,6 @@ public sealed class NotFoundException(string message) : DomainException(message)
 
 /// <summary>The request conflicts with what is stored (e.g. a name that is taken).</summary>
 public sealed class ConflictException(string message) : DomainException(message);
+
+/// <summary>The caller is known but may not do this (another tenant, not an admin).</summary>
+public sealed class ForbiddenException(string message) : DomainException(message);

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using TimeDb.Domain.Runs;
+
+namespace TimeDb.Api.Contracts;
+
+/// <summary>A stored run.</summary>
+public sealed record RunResponse(
+    Guid RunId,
+    Guid TenantId,
+    string WorkflowId,
+    DateTimeOffset RunStartTime,
+    DateTimeOffset? RunFinishTime,
+    DateTimeOffset KnownTime,
+    JsonElement? RunParams,
+    DateTimeOffset InsertedAt)
+{
+    internal static RunResponse From(RunInfo r) => new(
+        r.RunId, r.TenantId, r.WorkflowId, r.RunStartTime, r.RunFinishTime, r.KnownTime,
+        r.RunParamsJson is null ? null : JsonDocument.Parse(r.RunParamsJson).RootElement.Clone(),
+        r.InsertedAt);
+}
+
+/// <summary>Filters of <c>GET /runs</c>. The time range is half-open [start_time, end_time) on run_start_time.</summary>
+public sealed class RunsQueryParameters
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    [FromQuery(Name = "workflow_id")]
+    public string? WorkflowId { get; set; }
+
+    [FromQuery(Name = "start_time")]
+    public DateTimeOffset? StartTime { get; set; }
+
+    [FromQuery(Name = "end_time")]
+    public DateTimeOffset? EndTime { get; set; }
+
+    /// <summary>At most this many runs, newest first (1–1000, default 100).</summary>
+    [FromQuery(Name = "limit")]
+    public int? Limit { get; set; }
+
+    /// <summary>Single-user mode only: narrow to one tenant.</summary>
+    [FromQuery(Name = "tenant_id")]
+    public Guid? TenantId { get; set; }
+
+    internal RunQuery ToQuery(Guid? tenant) => new(tenant, WorkflowId, StartTime, EndTime, Limit ?? DefaultLimit);
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using TimeDb.Domain.Entities;
+using TimeDb.Domain.Runs;
+
+namespace TimeDb.Api.Contracts;
+
+/// <summary>Body of <c>POST /runs</c> (and <c>POST /upload</c>): one run with its values.</summary>
+public sealed class UploadRequest
+{
+    /// <summary>When the run started (required).</summary>
+    public DateTimeOffset? RunStartTime { get; set; }
+
+    public DateTimeOffset? RunFinishTime { get; set; }
+
+    /// <summary>When the values became known; default: the time of the upload.</summary>
+    public DateTimeOffset? KnownTime { get; set; }
+
+    /// <summary>Default <c>api-workflow</c>.</summary>
+    public string? WorkflowId { get; set; }
+
+    /// <summary>Only in single-user mode; with a key it must be the key's tenant or absent.</summary>
+    public Guid? TenantId { get; set; }
+
+    /// <summary>A JSON object of parameters, or null.</summary>
+    public JsonElement? RunParams { get; set; }
+
+    /// <summary>Descriptions of series created by this upload, by value_key.</summary>
+    public Dictionary<string, string>? SeriesDescriptions { get; set; }
+
+    /// <summary>Units of series created by this upload, by value_key (default <c>dimensionless</c>).</summary>
+    public Dictionary<string, string>? SeriesUnits { get; set; }
+
+    public List<ValueRowRequest>? ValueRows { get; set; }
+
+    internal NewRun ToNewRun(Guid tenantId, string? changedBy) => new(
+        tenantId,
+        WorkflowId ?? Run.DefaultWorkflowId,
+        RunStartTime!.Value,
+        RunFinishTime,
+        KnownTime,
+        RunParams is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null,
+        SeriesDescriptions ?? [],
+        SeriesUnits ?? [],
+        ValueRows!.Select(r => new NewValueRow(r.ValueKey!, r.ValidTime!.Value, r.ValidTimeEnd, r.Value, r.SeriesId)).ToList(),
+        changedBy);
+}
+
+/// <summary>One value of an upload.</summary>
+public sealed class ValueRowRequest
+{
+    public DateTimeOffset? ValidTime { get; set; }
+
+    /// <summary>End of the interval; omit for a point value. Must be after valid_time.</summary>
+    public DateTimeOffset? ValidTimeEnd { get; set; }
+
+    /// <summary>Name of the series; created in your tenant if new.</summary>
+    public string? ValueKey { get; set; }
+
+    /// <summary>The value; null is allowed (a known gap).</summary>
+    public double? Value { get; set; }
+
+    /// <summary>Optional: an existing series of yours, which must be the value_key's.</summary>
+    public Guid? SeriesId { get; set; }
+}
+
+/// <summary>Answer to an upload.</summary>
+public sealed record UploadResponse(Guid RunId, string Message, IReadOnlyDictionary<string, Guid> SeriesIds, long RowsInserted)
+{
+    internal static UploadResponse From(IngestResult result) =>
+        new(result.RunId, $"Run stored with {result.RowsInserted} value(s)", result.SeriesIds, result.RowsInserted);
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Mvc;
+using TimeDb.Api.Contracts;
+using TimeDb.Api.Hosting;
+using TimeDb.Domain.Errors;
+using TimeDb.Domain.Runs;
+using TimeDb.Domain.Tenancy;
+
+namespace TimeDb.Api.Controllers;
+
+/// <summary>Runs: upload one with its values, list them, fetch one.</summary>
+[ApiController]
+public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, ICurrentTenant caller) : ControllerBase
+{
+    /// <summary>Upload a run with its values (one transaction: all land or none do).</summary>
+    /// <remarks>New value_keys create series in your tenant; existing ones are reused.</remarks>
+    [HttpPost("runs")]
+    [HttpPost("upload")]
+    [UploadBodySizeLimit]
+    [Consumes("application/json")]
+    [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<ActionResult<UploadResponse>> Upload([FromBody] UploadRequest request, CancellationToken cancellationToken)
+    {
+        var tenant = TenantScope.ForWrite(caller, request.TenantId);
+        var result = await ingestion.IngestAsync(request.ToNewRun(tenant, caller.UserEmail), cancellationToken);
+        return Created($"/runs/{result.RunId}", UploadResponse.From(result));
+    }
+
+    /// <summary>List runs, newest run_start_time first.</summary>
+    [HttpGet("runs")]
+    [ProducesResponseType<IReadOnlyList<RunResponse>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<ActionResult<IReadOnlyList<RunResponse>>> List([FromQuery] RunsQueryParameters query, CancellationToken cancellationToken)
+    {
+        var list = await runs.ListAsync(query.ToQuery(TenantScope.ForRead(caller, query.TenantId)), cancellationToken);
+        return Ok(list.Select(RunResponse.From).ToList());
+    }
+
+    /// <summary>One run.</summary>
+    [HttpGet("runs/{runId:guid}")]
+    [ProducesResponseType<RunResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<ActionResult<RunResponse>> Get(Guid runId, CancellationToken cancellationToken)
+    {
+        var run = await runs.FindAsync(TenantScope.ForRead(caller, null), runId, cancellationToken)
+            ?? throw new NotFoundException($"run {runId} does not exist");
+        return RunResponse.From(run);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TimeDb.Domain.Time;
+
+namespace TimeDb.Api.Json;
+
+/// <summary>Reads ISO 8601 times (no offset = UTC) and writes them in UTC with a Z.</summary>
+internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException($"expected an ISO 8601 time as a string, got {Describe(reader.TokenType)}");
+        }
+
+        var text = reader.GetString();
+        return UtcTimestamp.TryParse(text, out var value)
+            ? value
+            : throw new JsonException($"'{Shorten(text)}' is not an ISO 8601 time (e.g. 2025-01-01T00:00:00Z)");
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(Format(value.UtcDateTime));
+
+    public static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    internal static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    internal static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,25 @@
+using FluentValidation;
+using TimeDb.Api.Contracts;
+
+namespace TimeDb.Api.Validation;
+
+internal sealed class CreateSeriesRequestValidator : AbstractValidator<CreateSeriesRequest>
+{
+    public CreateSeriesRequestValidator()
+    {
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name is required and must not be blank")
+            .MaximumLength(ValueRowRequestValidator.MaxKeyLength).WithMessage($"name must be at most {ValueRowRequestValidator.MaxKeyLength} characters");
+        RuleFor(x => x.Unit).Must(u => u is null || !string.IsNullOrWhiteSpace(u)).WithMessage("unit must not be blank (leave it out for 'dimensionless')");
+    }
+}
+
+internal sealed class RunsQueryValidator : AbstractValidator<RunsQueryParameters>
+{
+    public RunsQueryValidator()
+    {
+        RuleFor(x => x.Limit).InclusiveBetween(1, RunsQueryParameters.MaxLimit)
+            .WithMessage($"limit must be from 1 to {RunsQueryParameters.MaxLimit}");
+        RuleFor(x => x.StartTime).Must((q, start) => start is null || q.EndTime is null || start <= q.EndTime)
+            .WithMessage("start_time is after end_time");
+    }
+}

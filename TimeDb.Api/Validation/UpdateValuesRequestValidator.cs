@@ -1,0 +1,33 @@
+using FluentValidation;
+using TimeDb.Api.Contracts;
+
+namespace TimeDb.Api.Validation;
+
+internal sealed class UpdateValuesRequestValidator : AbstractValidator<UpdateValuesRequest>
+{
+    public const int MaxBatch = 10_000;
+
+    public UpdateValuesRequestValidator()
+    {
+        RuleFor(x => x.Updates).NotNull().WithMessage("updates is required (a list of corrections)")
+            .Must(u => u is null || u.Count > 0).WithMessage("updates must not be empty")
+            .Must(u => u is null || u.Count <= MaxBatch).WithMessage($"at most {MaxBatch} updates per request");
+        RuleForEach(x => x.Updates).SetValidator(new ValueUpdateRequestValidator());
+    }
+}
+
+internal sealed class ValueUpdateRequestValidator : AbstractValidator<ValueUpdateRequest>
+{
+    public ValueUpdateRequestValidator()
+    {
+        RuleFor(x => x).NotNull().WithMessage("an update must be an object");
+        RuleFor(x => x.RunId).NotNull().WithMessage("run_id is required");
+        RuleFor(x => x.SeriesId).NotNull().WithMessage("series_id is required");
+        RuleFor(x => x.ValidTime).NotNull().WithMessage("valid_time is required");
+        RuleFor(x => x.ValidTimeEnd)
+            .Must((u, end) => end is null || u.ValidTime is null || end > u.ValidTime)
+            .WithMessage("valid_time_end must be later than valid_time");
+        RuleFor(x => x).Must(u => u.Value.IsSet || u.Annotation.IsSet || u.Tags.IsSet)
+            .WithName("updates").WithMessage("give at least one of value, annotation or tags (null clears a field)");
+    }
+}

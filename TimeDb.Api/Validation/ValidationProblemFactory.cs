@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace TimeDb.Api.Validation;
+
+/// <summary>
+/// Turns every model-binding and validation failure (malformed JSON, wrong types, FluentValidation
+/// rules) into one 400 problem whose detail a user can act on.
+/// </summary>
+internal static partial class ValidationProblemFactory
+{
+    private const int MaxDetailErrors = 5;
+
+    [GeneratedRegex(@"The JSON value could not be converted to (?<type>[^.]+(\.[^.\s]+)*)\.")]
+    private static partial Regex ConversionError();
+
+    [GeneratedRegex(@"\s*Path: .*$", RegexOptions.Singleline)]
+    private static partial Regex PathSuffix();
+
+    public static IActionResult Create(ActionContext context)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (key, entry) in context.ModelState)
+        {
+            if (entry.Errors.Count == 0)
+            {
+                continue;
+            }
+
+            // The JSON reader's failures are keyed by a JSON path ($, $.field); rule failures by the field.
+            var fromJsonReader = key.StartsWith('$');
+            var field = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key == "$" ? "body" : key;
+            errors[field] = entry.Errors.Select(e => fromJsonReader ? DescribeJsonError(e) : e.ErrorMessage).Distinct().ToArray();
+        }
+
+        // "The request field is required." only repeats that the body could not be read.
+        if (errors.Count > 1)
+        {
+            foreach (var key in errors.Where(e => e.Value.All(m => m.EndsWith("field is required.", StringComparison.Ordinal))).Select(e => e.Key).ToList())
+            {
+                errors.Remove(key);
+            }
+        }
+
+        var messages = errors.SelectMany(e => e.Value.Select(m => m.Contains(e.Key, StringComparison.Ordinal) || e.Key is "" or "body" ? m : $"{e.Key}: {m}")).ToList();
+        var detail = string.Join("; ", messages.Take(MaxDetailErrors)) + (messages.Count > MaxDetailErrors ? $" (and {messages.Count - MaxDetailErrors} more)" : "");
+        var problem = new ValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Invalid request",
+            Detail = detail,
+            Type = "https://httpstatuses.io/400",
+        };
+        return new BadRequestObjectResult(problem) { ContentTypes = { "application/problem+json" } };
+    }
+
+    private static string DescribeJsonError(ModelError error)
+    {
+        var message = string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "invalid" : error.ErrorMessage;
+        var conversion = ConversionError().Match(message);
+        if (conversion.Success)
+        {
+            return $"has the wrong type: expected {Expected(conversion.Groups["type"].Value)}";
+        }
+
+        message = PathSuffix().Replace(message, "");
+        return LooksLikeJsonSyntax(message) ? $"malformed JSON: {message}" : message;
+    }
+
+    private static bool LooksLikeJsonSyntax(string message) =>
+        message.Contains("JSON", StringComparison.Ordinal)
+        || message.Contains("invalid start of", StringComparison.Ordinal)
+        || message.Contains("is invalid after", StringComparison.Ordinal)
+        || message.Contains("is an invalid end of", StringComparison.Ordinal)
+        || message.Contains("expected end of", StringComparison.OrdinalIgnoreCase);
+
+    private static string Expected(string type) => type switch
+    {
+        _ when type.Contains("Double", StringComparison.Ordinal) || type.Contains("Int", StringComparison.Ordinal) => "a number",
+        _ when type.Contains("Guid", StringComparison.Ordinal) => "a UUID string",
+        _ when type.Contains("DateTimeOffset", StringComparison.Ordinal) => "an ISO 8601 time string",
+        _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ when type.Contains("Dictionary", StringComparison.Ordinal) => "an object",
+        _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) => "an array",
+        _ when type.StartsWith("TimeDb.", StringComparison.Ordinal) => "a JSON object",
+        _ when type.Contains("String", StringComparison.Ordinal) => "a string",
+        _ => "another type",
+    };
+}

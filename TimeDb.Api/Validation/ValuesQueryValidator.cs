@@ -1,0 +1,22 @@
+using FluentValidation;
+using TimeDb.Api.Contracts;
+
+namespace TimeDb.Api.Validation;
+
+internal sealed class ValuesQueryValidator : AbstractValidator<ValuesQueryParameters>
+{
+    private static readonly string[] Modes = ["flat", "overlapping"];
+
+    public ValuesQueryValidator()
+    {
+        RuleFor(x => x.Mode).Must(m => m is null || Modes.Contains(m, StringComparer.OrdinalIgnoreCase))
+            .WithMessage(x => $"mode '{x.Mode}' is not valid: use 'flat' or 'overlapping'");
+        RuleFor(x => x.StartValid).Must((q, start) => start is null || q.EndValid is null || start <= q.EndValid)
+            .WithMessage("start_valid is after end_valid");
+        RuleFor(x => x.StartKnown).Must((q, start) => start is null || q.EndKnown is null || start <= q.EndKnown)
+            .WithMessage("start_known is after end_known");
+        RuleFor(x => x.AllVersions).Must((q, all) => all != true || string.Equals(q.Mode, "overlapping", StringComparison.OrdinalIgnoreCase))
+            .WithMessage("all_versions applies to mode=overlapping only");
+        RuleForEach(x => x.SeriesKey).Must(k => !string.IsNullOrWhiteSpace(k)).WithMessage("series_key must not be blank");
+    }
+}

@@ -1,0 +1,187 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using TimeDb.Domain.Errors;
+using TimeDb.Domain.Runs;
+using TimeDb.Infrastructure.Persistence;
+
+namespace TimeDb.Infrastructure.Runs;
+
+/// <summary>
+/// Stores a run, its new series and its values in one transaction. Values go in by binary COPY
+/// (ADR-004); series are fetched or created in one round trip. Every statement names the tenant.
+/// </summary>
+internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock) : IRunIngestion
+{
+    private const string InsertRun = """
+        INSERT INTO runs (run_id, tenant_id, workflow_id, run_start_time, run_finish_time, known_time, run_params, inserted_at)
+        VALUES (@run_id, @tenant_id, @workflow_id, @run_start_time, @run_finish_time, @known_time, @run_params, clock_timestamp())
+        """;
+
+    private const string FindSeriesById = """
+        SELECT series_id, series_key FROM series WHERE tenant_id = @tenant_id AND series_id = ANY(@series_ids)
+        """;
+
+    // Keys are sorted by the caller so concurrent uploads lock series rows in one order.
+    private const string UpsertSeries = """
+        INSERT INTO series (series_id, tenant_id, series_key, description, series_unit, created_at)
+        SELECT gen_random_uuid(), @tenant_id, k.key, k.description, coalesce(k.unit, 'dimensionless'), now()
+        FROM unnest(@keys::text[], @descriptions::text[], @units::text[]) AS k(key, description, unit)
+        ON CONFLICT (tenant_id, series_key) DO NOTHING
+        """;
+
+    private const string SelectSeriesByKey = """
+        SELECT series_id, series_key FROM series WHERE tenant_id = @tenant_id AND series_key = ANY(@keys)
+        """;
+
+    private const string CopyValues = """
+        COPY "values" (run_id, tenant_id, series_id, valid_time, valid_time_end, value, known_time, changed_by, change_time, is_current)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    public async Task<IngestResult> IngestAsync(NewRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var now = clock.GetUtcNow();
+        var runId = Guid.CreateVersion7(now);
+        var knownTime = (run.KnownTime ?? now).ToUniversalTime();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+
+        await InsertRunAsync(connection, npgsqlTransaction, run, runId, knownTime, cancellationToken);
+        var seriesIds = await ResolveSeriesAsync(connection, npgsqlTransaction, run, cancellationToken);
+        var rows = await CopyValuesAsync(connection, run, runId, seriesIds, knownTime, now, cancellationToken);
+
+        await transaction.CommitAsync(cancellationToken);
+        return new IngestResult(runId, seriesIds, rows);
+    }
+
+    private static async Task InsertRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewRun run, Guid runId,
+        DateTimeOffset knownTime, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(InsertRun, connection, transaction);
+        command.Parameters.AddWithValue("run_id", runId);
+        command.Parameters.AddWithValue("tenant_id", run.TenantId);
+        command.Parameters.AddWithValue("workflow_id", run.WorkflowId);
+        command.Parameters.AddWithValue("run_start_time", run.RunStartTime.ToUniversalTime());
+        command.Parameters.AddWithValue("run_finish_time", NpgsqlDbType.TimestampTz, (object?)run.RunFinishTime?.ToUniversalTime() ?? DBNull.Value);
+        command.Parameters.AddWithValue("known_time", knownTime);
+        command.Parameters.AddWithValue("run_params", NpgsqlDbType.Jsonb, (object?)run.RunParamsJson ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, Guid>> ResolveSeriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        NewRun run, CancellationToken cancellationToken)
+    {
+        var claimed = run.Rows.Where(r => r.SeriesId is not null).Select(r => (r.ValueKey, Id: r.SeriesId!.Value)).Distinct().ToList();
+        if (claimed.Count > 0)
+        {
+            await CheckClaimedSeriesAsync(connection, transaction, run.TenantId, claimed, cancellationToken);
+        }
+
+        var keys = run.Rows.Select(r => r.ValueKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (keys.Length == 0)
+        {
+            return ids;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var upsert = new NpgsqlBatchCommand(UpsertSeries);
+        upsert.Parameters.AddWithValue("tenant_id", run.TenantId);
+        upsert.Parameters.AddWithValue("keys", keys);
+        upsert.Parameters.AddWithValue("descriptions", keys.Select(k => run.SeriesDescriptions.GetValueOrDefault(k)).ToArray());
+        upsert.Parameters.AddWithValue("units", keys.Select(k => run.SeriesUnits.GetValueOrDefault(k)).ToArray());
+        var select = new NpgsqlBatchCommand(SelectSeriesByKey);
+        select.Parameters.AddWithValue("tenant_id", run.TenantId);
+        select.Parameters.AddWithValue("keys", keys);
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(select);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids[reader.GetString(1)] = reader.GetGuid(0);
+        }
+
+        return ids;
+    }
+
+    private static async Task CheckClaimedSeriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId,
+        List<(string ValueKey, Guid Id)> claimed, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, string>();
+        await using (var command = new NpgsqlCommand(FindSeriesById, connection, transaction))
+        {
+            command.Parameters.AddWithValue("tenant_id", tenantId);
+            command.Parameters.AddWithValue("series_ids", claimed.Select(c => c.Id).Distinct().ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetGuid(0)] = reader.GetString(1);
+            }
+        }
+
+        foreach (var (valueKey, id) in claimed)
+        {
+            if (!found.TryGetValue(id, out var key))
+            {
+                throw new NotFoundException($"series_id {id} does not exist (for value_key '{valueKey}'); leave series_id out to create the series by its value_key");
+            }
+
+            if (!string.Equals(key, valueKey, StringComparison.Ordinal))
+            {
+                throw new DomainException($"series_id {id} is the series '{key}', not value_key '{valueKey}'");
+            }
+        }
+    }
+
+    private static async Task<long> CopyValuesAsync(NpgsqlConnection connection, NewRun run, Guid runId,
+        Dictionary<string, Guid> seriesIds, DateTimeOffset knownTime, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(CopyValues, cancellationToken);
+        foreach (var row in run.Rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(run.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(seriesIds[row.ValueKey], NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(row.ValidTime.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            if (row.ValidTimeEnd is { } end)
+            {
+                await writer.WriteAsync(end.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            else
+            {
+                await writer.WriteNullAsync(cancellationToken);
+            }
+
+            if (row.Value is { } value)
+            {
+                await writer.WriteAsync(value, NpgsqlDbType.Double, cancellationToken);
+            }
+            else
+            {
+                await writer.WriteNullAsync(cancellationToken);
+            }
+
+            await writer.WriteAsync(knownTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            if (run.ChangedBy is { } changedBy)
+            {
+                await writer.WriteAsync(changedBy, NpgsqlDbType.Text, cancellationToken);
+            }
+            else
+            {
+                await writer.WriteNullAsync(cancellationToken);
+            }
+
+            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
+        }
+
+        return (long)await writer.CompleteAsync(cancellationToken);
+    }
+}

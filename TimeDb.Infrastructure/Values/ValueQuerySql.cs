@@ -1,0 +1,93 @@
+using Npgsql;
+using TimeDb.Domain.Values;
+
+namespace TimeDb.Infrastructure.Values;
+
+/// <summary>
+/// The SQL of value reads, in one place. Every filter is a parameter; the tenant predicate is part of
+/// the query whenever a tenant is in scope (always, once authenticated).
+/// </summary>
+internal static class ValueQuerySql
+{
+    private const string Columns =
+        "valid_time, valid_time_end, series_id, series_key, series_unit, value, run_id, known_time, annotation, tags, value_id, is_current, changed_by, change_time";
+
+    // Flat: per (series, valid_time, valid_time_end) the current version of the run with the latest
+    // known_time; ties go to the run inserted later.
+    private const string Flat = $"""
+        SELECT {Columns} FROM (
+            SELECT DISTINCT ON (v.tenant_id, v.series_id, v.valid_time, v.valid_time_end)
+                   v.tenant_id, v.valid_time, v.valid_time_end, v.series_id, s.series_key, s.series_unit, v.value, v.run_id,
+                   v.known_time, v.annotation, v.tags, v.value_id, v.is_current, v.changed_by, v.change_time
+            FROM "values" v
+            JOIN runs r ON r.tenant_id = v.tenant_id AND r.run_id = v.run_id
+            JOIN series s ON s.tenant_id = v.tenant_id AND s.series_id = v.series_id
+            WHERE v.is_current /*filters*/
+            ORDER BY v.tenant_id, v.series_id, v.valid_time, v.valid_time_end, v.known_time DESC, r.inserted_at DESC, v.run_id DESC
+        ) latest
+        ORDER BY valid_time, series_key, valid_time_end NULLS FIRST, tenant_id
+        """;
+
+    private const string Overlapping = """
+        SELECT v.valid_time, v.valid_time_end, v.series_id, s.series_key, s.series_unit, v.value, v.run_id, v.known_time,
+               v.annotation, v.tags, v.value_id, v.is_current, v.changed_by, v.change_time
+        FROM "values" v
+        JOIN series s ON s.tenant_id = v.tenant_id AND s.series_id = v.series_id
+        WHERE /*current*/ /*filters*/
+        ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id
+        """;
+
+    public static NpgsqlCommand Build(ValueQuery query, NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand { Connection = connection };
+        var filters = new List<string>();
+        void Add(string sql, string name, object value)
+        {
+            filters.Add(sql);
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        if (query.TenantId is { } tenant)
+        {
+            Add("v.tenant_id = @tenant_id", "tenant_id", tenant);
+        }
+
+        if (query.StartValid is { } startValid)
+        {
+            Add("v.valid_time >= @start_valid", "start_valid", startValid.ToUniversalTime());
+        }
+
+        if (query.EndValid is { } endValid)
+        {
+            Add("v.valid_time < @end_valid", "end_valid", endValid.ToUniversalTime());
+        }
+
+        if (query.StartKnown is { } startKnown)
+        {
+            Add("v.known_time >= @start_known", "start_known", startKnown.ToUniversalTime());
+        }
+
+        if (query.EndKnown is { } endKnown)
+        {
+            Add("v.known_time < @end_known", "end_known", endKnown.ToUniversalTime());
+        }
+
+        if (query.SeriesIds.Count > 0)
+        {
+            Add("v.series_id = ANY(@series_ids)", "series_ids", query.SeriesIds.ToArray());
+        }
+
+        if (query.SeriesKeys.Count > 0)
+        {
+            Add("s.series_key = ANY(@series_keys)", "series_keys", query.SeriesKeys.ToArray());
+        }
+
+        var where = string.Concat(filters.Select(f => " AND " + f));
+        command.CommandText = query.Mode == ReadMode.Flat
+            ? Flat.Replace("/*filters*/", where, StringComparison.Ordinal)
+            : Overlapping
+                .Replace("/*current*/", query.AllVersions ? "TRUE" : "v.is_current", StringComparison.Ordinal)
+                .Replace("/*filters*/", where, StringComparison.Ordinal);
+        return command;
+    }
+}
