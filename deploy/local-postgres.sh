@@ -43,7 +43,8 @@ data="$dir/data"
 case "$cmd" in
   start)
     ensure_binaries
-    port=${3:-$(free_port)}
+    # A cluster keeps its port across restarts (clients keep their DSN).
+    if [ -n "${3:-}" ]; then port=$3; elif [ -f "$dir/port" ]; then port=$(cat "$dir/port"); else port=$(free_port); fi
     if [ "$(id -u)" = 0 ]; then
       id postgres >/dev/null 2>&1 || useradd --system --home "$dir" postgres
       chown postgres "$dir"

@@ -6,11 +6,13 @@ namespace TimeDb.Api.Contracts;
 public sealed class CreateSeriesRequest
 {
     /// <summary>The series key (the value_key uploads use).</summary>
+    /// <example>wind_farm_a</example>
     public string? Name { get; set; }
 
     public string? Description { get; set; }
 
     /// <summary>Default <c>dimensionless</c>.</summary>
+    /// <example>MW</example>
     public string? Unit { get; set; }
 
     /// <summary>Only in single-user mode; with a key it must be the key's tenant or absent.</summary>

@@ -8,14 +8,17 @@ namespace TimeDb.Api.Contracts;
 public sealed class UploadRequest
 {
     /// <summary>When the run started (required).</summary>
+    /// <example>2025-06-01T06:00:00Z</example>
     public DateTimeOffset? RunStartTime { get; set; }
 
     public DateTimeOffset? RunFinishTime { get; set; }
 
     /// <summary>When the values became known; default: the time of the upload.</summary>
+    /// <example>2025-06-01T06:00:00Z</example>
     public DateTimeOffset? KnownTime { get; set; }
 
     /// <summary>Default <c>api-workflow</c>.</summary>
+    /// <example>wind-day-ahead</example>
     public string? WorkflowId { get; set; }
 
     /// <summary>Only in single-user mode; with a key it must be the key's tenant or absent.</summary>
@@ -48,15 +51,19 @@ public sealed class UploadRequest
 /// <summary>One value of an upload.</summary>
 public sealed class ValueRowRequest
 {
+    /// <summary>The time the value is about (required).</summary>
+    /// <example>2025-06-02T00:00:00Z</example>
     public DateTimeOffset? ValidTime { get; set; }
 
     /// <summary>End of the interval; omit for a point value. Must be after valid_time.</summary>
     public DateTimeOffset? ValidTimeEnd { get; set; }
 
     /// <summary>Name of the series; created in your tenant if new.</summary>
+    /// <example>wind_farm_a</example>
     public string? ValueKey { get; set; }
 
     /// <summary>The value; null is allowed (a known gap).</summary>
+    /// <example>42.5</example>
     public double? Value { get; set; }
 
     /// <summary>Optional: an existing series of yours, which must be the value_key's.</summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.OpenApi;
+using TimeDb.Domain.Values;
 
 namespace TimeDb.Api.OpenApi;
 
@@ -31,6 +32,22 @@ internal static class OpenApiSetup
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
+            });
+            // Tri-state update fields are documented as the value they carry.
+            o.MapType<Optional<double?>>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Number | JsonSchemaType.Null, Format = "double",
+                Description = "Absent: unchanged. null: cleared. A number: set.",
+            });
+            o.MapType<Optional<string?>>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
+                Description = "Absent: unchanged. null or blank: cleared. Text: set (trimmed).",
+            });
+            o.MapType<Optional<string?[]?>>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array | JsonSchemaType.Null, Items = new OpenApiSchema { Type = JsonSchemaType.String },
+                Description = "Absent: unchanged. null or []: cleared. Tags are trimmed, lower-cased, de-duplicated and sorted.",
             });
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))

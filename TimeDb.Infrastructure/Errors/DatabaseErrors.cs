@@ -39,7 +39,7 @@ public static class DatabaseErrors
 
         if (chain.OfType<SocketException>().FirstOrDefault() is { } socket)
         {
-            return new(DatabaseProblem.Unreachable, $"cannot reach {where}: {socket.Message}", exception);
+            return new(DatabaseProblem.Unreachable, $"cannot reach {where}: {socket.Message}; check that PostgreSQL is running and the connection string is right", exception);
         }
 
         if (chain.OfType<TimeoutException>().Any())
@@ -50,7 +50,7 @@ public static class DatabaseErrors
         if (chain.OfType<NpgsqlException>().FirstOrDefault() is { } npgsql
             && (npgsql.IsTransient || npgsql.InnerException is IOException or EndOfStreamException))
         {
-            return new(DatabaseProblem.Unreachable, $"lost the connection to {where}: {FirstLine(npgsql.Message)}", exception);
+            return new(DatabaseProblem.Unreachable, $"lost the connection to {where}: {FirstLine(npgsql.Message)}; check that PostgreSQL is running, then retry", exception);
         }
 
         return null;
