@@ -5,7 +5,9 @@ using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using TimeDb.Api.Authentication;
 using TimeDb.Api.Errors;
+using TimeDb.Api.RateLimiting;
 using TimeDb.Api.Hosting;
 using TimeDb.Api.Json;
 using TimeDb.Api.OpenApi;
@@ -39,6 +41,8 @@ public static class DependencyInjection
         services.AddFluentValidationAutoValidation();
         services.AddValidatorsFromAssemblyContaining<UploadRequestValidator>(includeInternalTypes: true);
 
+        services.AddTimeDbAuthentication(configuration);
+        services.AddTimeDbRateLimiting(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbOpenApi();

@@ -21,6 +21,7 @@ public static class TimeDbCli
             SchemaCommands.Delete(console),
             ApiCommand.Create(console),
             UserCommands.Create(console),
+            KeyCommands.Create(console),
         };
 
         var parsed = root.Parse(args);

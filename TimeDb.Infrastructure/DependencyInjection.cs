@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using TimeDb.Domain.Runs;
+using TimeDb.Domain.Tenancy;
+using TimeDb.Domain.Users;
+using TimeDb.Infrastructure.Auth;
 using TimeDb.Domain.Series;
 using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Configuration;
@@ -23,6 +26,11 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, Func<IServiceProvider, ResolvedConnection> connection)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<ICurrentTenant, NoTenant>();
+        services.AddMemoryCache();
+        services.AddOptions<AuthCacheOptions>();
+        services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IAuthenticationMode, AuthenticationMode>();
         services.AddSingleton(connection);
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<ResolvedConnection>().ConnectionString).Build());
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));

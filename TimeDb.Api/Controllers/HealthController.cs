@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
 using TimeDb.Infrastructure.Errors;
@@ -6,6 +7,7 @@ using TimeDb.Infrastructure.Schema;
 namespace TimeDb.Api.Controllers;
 
 [ApiController]
+[AllowAnonymous]
 [Route("health")]
 public sealed class HealthController(SchemaManager schema) : ControllerBase
 {

@@ -1,14 +1,16 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
 using TimeDb.Infrastructure.Errors;
-using TimeDb.Infrastructure.Schema;
+using TimeDb.Domain.Users;
 
 namespace TimeDb.Api.Controllers;
 
 [ApiController]
+[AllowAnonymous]
 [Route("")]
-public sealed class RootController(SchemaManager schema) : ControllerBase
+public sealed class RootController(IAuthenticationMode mode) : ControllerBase
 {
     private static readonly string Version =
         typeof(RootController).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -21,6 +23,19 @@ public sealed class RootController(SchemaManager schema) : ControllerBase
         ["GET /docs"] = "Swagger UI",
         ["GET /redoc"] = "ReDoc",
         ["GET /openapi.json"] = "OpenAPI document",
+        ["POST /runs"] = "Upload a run with its values (alias: POST /upload)",
+        ["GET /runs"] = "List runs (workflow_id, start_time, end_time, limit)",
+        ["GET /runs/{run_id}"] = "One run",
+        ["GET /values"] = "Read values: mode=flat|overlapping, valid and known ranges, series filters, all_versions",
+        ["PUT /values"] = "Correct values (versioned)",
+        ["POST /series"] = "Create a series",
+        ["GET /series"] = "List your series",
+        ["GET /list_timeseries"] = "Your series by id",
+        ["GET /keys"] = "Your API keys",
+        ["POST /keys"] = "Create an API key (shown once)",
+        ["DELETE /keys/{key_id}"] = "Revoke one of your keys",
+        ["POST /schema/create"] = "Create or upgrade the schema (admin)",
+        ["DELETE /schema/delete"] = "Drop every TimeDB table (admin)",
     };
 
     /// <summary>Name, version and endpoints of the service, and whether it needs an API key.</summary>
@@ -31,9 +46,9 @@ public sealed class RootController(SchemaManager schema) : ControllerBase
         bool? authentication;
         try
         {
-            authentication = await schema.IsAuthenticationEnabledAsync(cancellationToken);
+            authentication = await mode.IsEnabledAsync(cancellationToken);
         }
-        catch (DatabaseUnavailableException)
+        catch (Exception ex) when (DatabaseErrors.Classify(ex) is not null)
         {
             // The overview stays up while the database is away; readiness reports the outage.
             authentication = null;

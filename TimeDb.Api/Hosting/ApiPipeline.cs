@@ -12,6 +12,9 @@ internal static class ApiPipeline
         // Request logs carry method, path, status and timing; never headers or bodies.
         app.UseSerilogRequestLogging();
         app.UseTimeDbOpenApi();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapControllers();
         return app;
     }

@@ -9,6 +9,9 @@ public interface ICurrentTenant
     /// <summary>The caller's tenant when authenticated, else null.</summary>
     Guid? TenantId { get; }
 
+    /// <summary>The key owner's id when authenticated, else null.</summary>
+    Guid? UserId { get; }
+
     /// <summary>The key owner's email, written as changed_by on corrections; null in single-user mode.</summary>
     string? UserEmail { get; }
 }

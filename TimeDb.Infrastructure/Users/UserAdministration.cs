@@ -11,17 +11,18 @@ namespace TimeDb.Infrastructure.Users;
 /// <summary>A user together with the plain key issued for it, shown once.</summary>
 public sealed record CreatedUser(User User, ApiKey Key, ApiKeySecret Secret);
 
-/// <summary>Users and their keys, as the CLI administers them.</summary>
+/// <summary>A key with its plain value, shown once.</summary>
+public sealed record CreatedKey(ApiKey Key, ApiKeySecret Secret);
+
+/// <summary>Users and their keys, as the CLI and the self-service endpoints administer them.</summary>
 public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
 {
+    public const string DefaultKeyName = "default";
+
     public async Task<CreatedUser> CreateUserAsync(Guid tenantId, string email, string tier, bool isAdmin, CancellationToken cancellationToken = default)
     {
         var normalized = EmailAddress.Normalize(email);
-        if (!UserTiers.IsKnown(tier))
-        {
-            throw new DomainException($"unknown tier '{tier}': use one of {string.Join(", ", UserTiers.All)}");
-        }
-
+        RequireKnownTier(tier);
         var now = clock.GetUtcNow();
         var user = new User
         {
@@ -34,9 +35,9 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var (key, secret) = NewKey(user, "default", now);
+        var created = NewKey(user, DefaultKeyName, now);
         db.Users.Add(user);
-        db.ApiKeys.Add(key);
+        db.ApiKeys.Add(created.Key);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -46,10 +47,111 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
             throw new ConflictException($"a user with email {normalized} already exists in tenant {tenantId}");
         }
 
-        return new CreatedUser(user, key, secret);
+        return new CreatedUser(user, created.Key, created.Secret);
     }
 
-    private static (ApiKey Key, ApiKeySecret Secret) NewKey(User user, string name, DateTimeOffset now)
+    public async Task<IReadOnlyList<User>> ListUsersAsync(Guid? tenantId, bool includeInactive, CancellationToken cancellationToken = default)
+    {
+        var users = db.Users.AsNoTracking();
+        if (tenantId is { } tenant)
+        {
+            users = users.Where(u => u.TenantId == tenant);
+        }
+
+        if (!includeInactive)
+        {
+            users = users.Where(u => u.IsActive);
+        }
+
+        return await users.OrderBy(u => u.TenantId).ThenBy(u => u.Email).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Finds one user by email; an email present in several tenants needs the tenant.</summary>
+    public async Task<User> FindUserAsync(string email, Guid? tenantId, CancellationToken cancellationToken = default)
+    {
+        var normalized = EmailAddress.Normalize(email);
+        var matches = await db.Users
+            .Where(u => u.Email == normalized && (tenantId == null || u.TenantId == tenantId))
+            .ToListAsync(cancellationToken);
+        return matches.Count switch
+        {
+            0 => throw new NotFoundException(tenantId is null
+                ? $"no user with email {normalized}"
+                : $"no user with email {normalized} in tenant {tenantId}"),
+            1 => matches[0],
+            _ => throw new DomainException(
+                $"{normalized} exists in {matches.Count} tenants ({string.Join(", ", matches.Select(m => m.TenantId))}): pass --tenant-id"),
+        };
+    }
+
+    public async Task<User> SetActiveAsync(string email, Guid? tenantId, bool active, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(email, tenantId, cancellationToken);
+        user.IsActive = active;
+        user.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public async Task<User> SetTierAsync(string email, Guid? tenantId, string tier, CancellationToken cancellationToken = default)
+    {
+        RequireKnownTier(tier);
+        var user = await FindUserAsync(email, tenantId, cancellationToken);
+        user.Tier = tier;
+        user.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    /// <summary>Revokes every key of the user and issues a new one, in one transaction.</summary>
+    public async Task<CreatedKey> RegenerateKeyAsync(string email, Guid? tenantId, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(email, tenantId, cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var key in await db.ApiKeys.Where(k => k.UserId == user.UserId && k.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            key.RevokedAt = now;
+        }
+
+        var created = NewKey(user, DefaultKeyName, now);
+        db.ApiKeys.Add(created.Key);
+        await db.SaveChangesAsync(cancellationToken);
+        return created;
+    }
+
+    public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
+
+    public async Task<CreatedKey> CreateKeyAsync(Guid userId, string name, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken)
+            ?? throw new NotFoundException($"user {userId} does not exist");
+        var keyName = string.IsNullOrWhiteSpace(name) ? throw new DomainException("a key name must not be blank") : name.Trim();
+        var created = NewKey(user, keyName, clock.GetUtcNow());
+        db.ApiKeys.Add(created.Key);
+        await db.SaveChangesAsync(cancellationToken);
+        return created;
+    }
+
+    /// <summary>Revokes a key for good. With <paramref name="userId"/>, only that user's key (self-service).</summary>
+    public async Task<ApiKey> RevokeKeyAsync(Guid keyId, Guid? userId, CancellationToken cancellationToken = default)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.KeyId == keyId && (userId == null || k.UserId == userId), cancellationToken)
+            ?? throw new NotFoundException($"key {keyId} does not exist");
+        key.RevokedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+
+    private static void RequireKnownTier(string tier)
+    {
+        if (!UserTiers.IsKnown(tier))
+        {
+            throw new DomainException($"unknown tier '{tier}': use one of {string.Join(", ", UserTiers.All)}");
+        }
+    }
+
+    private static CreatedKey NewKey(User user, string name, DateTimeOffset now)
     {
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey
@@ -62,6 +164,6 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
             Prefix = secret.DisplayPrefix,
             CreatedAt = now,
         };
-        return (key, secret);
+        return new CreatedKey(key, secret);
     }
 }

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using TimeDb.Domain.Security;
+using TimeDb.Domain.Users;
+using TimeDb.Infrastructure.Auth;
+
+namespace TimeDb.Api.Authentication;
+
+/// <summary>
+/// Reads <c>X-API-Key</c> and asks the key store who it is. No header: no result (the policy decides
+/// whether that is allowed). A malformed, unknown or revoked key, or one of an inactive user: failure,
+/// all with the same message. The key itself is never logged or echoed.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IApiKeyStore keys,
+    KeyUsageRecorder usage,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (values.Count != 1 || !ApiKeySecret.TryParse(values.ToString().Trim(), out var secret))
+        {
+            return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);
+        }
+
+        var owner = await keys.FindByHashAsync(secret!.Hash(), Context.RequestAborted);
+        if (owner is not { CanAuthenticate: true })
+        {
+            return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);
+        }
+
+        usage.Record(owner.KeyId);
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ApiKeyDefaults.Claims.TenantId, owner.TenantId.ToString()),
+            new Claim(ApiKeyDefaults.Claims.UserId, owner.UserId.ToString()),
+            new Claim(ApiKeyDefaults.Claims.KeyId, owner.KeyId.ToString()),
+            new Claim(ApiKeyDefaults.Claims.Tier, owner.Tier),
+            new Claim(ApiKeyDefaults.Claims.Admin, owner.IsAdmin ? "true" : "false"),
+            new Claim(ClaimTypes.Email, owner.Email),
+            new Claim(ClaimTypes.NameIdentifier, owner.UserId.ToString()),
+        ], ApiKeyDefaults.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var message = result.Failure is null ? ApiKeyDefaults.MissingKey : ApiKeyDefaults.InvalidKey;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = ApiKeyDefaults.Challenge;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Type = "https://httpstatuses.io/401",
+                Detail = message == ApiKeyDefaults.MissingKey
+                    ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
+                    : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.",
+                Extensions = { ["error"] = "Unauthorized", ["message"] = message },
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Type = "https://httpstatuses.io/403",
+                Detail = "Your API key may not do this: it needs an admin user (`timedb users create --admin`).",
+            },
+        });
+    }
+}

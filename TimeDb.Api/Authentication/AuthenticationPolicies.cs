@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authorization;
+using TimeDb.Domain.Users;
+
+namespace TimeDb.Api.Authentication;
+
+/// <summary>Met when authentication is off (single-user mode), or by an authenticated caller (an admin, if asked).</summary>
+internal sealed class KeyWhenEnabledRequirement(bool adminOnly) : IAuthorizationRequirement
+{
+    public bool AdminOnly { get; } = adminOnly;
+}
+
+internal sealed class KeyWhenEnabledHandler(IAuthenticationMode mode, IHttpContextAccessor accessor) : AuthorizationHandler<KeyWhenEnabledRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, KeyWhenEnabledRequirement requirement)
+    {
+        var authenticated = context.User.Identity?.IsAuthenticated == true;
+        if (authenticated)
+        {
+            if (!requirement.AdminOnly || context.User.HasClaim(ApiKeyDefaults.Claims.Admin, "true"))
+            {
+                context.Succeed(requirement);
+            }
+
+            return;
+        }
+
+        if (!await mode.IsEnabledAsync(accessor.HttpContext?.RequestAborted ?? default))
+        {
+            context.Succeed(requirement);
+        }
+    }
+}

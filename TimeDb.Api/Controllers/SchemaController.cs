@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using TimeDb.Api.Authentication;
+using TimeDb.Api.Contracts;
+using TimeDb.Infrastructure.Schema;
+
+namespace TimeDb.Api.Controllers;
+
+/// <summary>Schema administration: admin keys only when authentication is on.</summary>
+[ApiController]
+[Route("schema")]
+[Authorize(Policy = ApiKeyDefaults.AdminPolicy)]
+public sealed class SchemaController(SchemaManager schema) : ControllerBase
+{
+    /// <summary>Create or upgrade the TimeDB tables (like `timedb create tables`).</summary>
+    [HttpPost("create")]
+    [ProducesResponseType<SchemaResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<ActionResult<SchemaResponse>> Create([FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateSchemaRequest? request,
+        CancellationToken cancellationToken)
+    {
+        var result = await schema.CreateAsync(request?.WithUsers ?? false, cancellationToken);
+        var message = result.Outcome switch
+        {
+            CreateTablesOutcome.Created => "TimeDB tables created",
+            CreateTablesOutcome.Upgraded => $"TimeDB tables upgraded ({result.AppliedMigrations.Count} migration(s))",
+            _ => "TimeDB tables already up to date",
+        };
+        return new SchemaResponse(message, result.AuthenticationEnabled, result.AppliedMigrations);
+    }
+
+    /// <summary>Drop every table TimeDB created, users and keys included.</summary>
+    [HttpDelete("delete")]
+    [ProducesResponseType<SchemaResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<ActionResult<SchemaResponse>> Delete(CancellationToken cancellationToken)
+    {
+        var dropped = await schema.DropAsync(cancellationToken);
+        return new SchemaResponse(dropped.Count == 0 ? "No TimeDB tables; nothing to delete" : $"Dropped {dropped.Count} table(s)", null, dropped);
+    }
+}

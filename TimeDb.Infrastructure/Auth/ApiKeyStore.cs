@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TimeDb.Domain.Security;
+using TimeDb.Domain.Users;
+
+namespace TimeDb.Infrastructure.Auth;
+
+/// <summary>Cache lifetimes of the authentication path (appsettings <c>TimeDb:Auth</c>).</summary>
+public sealed class AuthCacheOptions
+{
+    public const string Section = "TimeDb:Auth";
+
+    /// <summary>How long a key lookup is reused. Deactivation and revocation are seen within this time.</summary>
+    public TimeSpan KeyCacheTtl { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the authentication mode is reused.</summary>
+    public TimeSpan ModeCacheTtl { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Looks keys up by hash, with a short-lived in-process cache so the common case costs no query.
+/// The hash found is compared in constant time with the hash asked for.
+/// </summary>
+internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cache, IOptions<AuthCacheOptions> options) : IApiKeyStore
+{
+    private const string FindByHash = """
+        SELECT k.key_id, k.user_id, k.tenant_id, u.email, u.tier, u.is_admin, u.is_active, k.revoked_at, k.key_hash
+        FROM api_keys k JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.user_id
+        WHERE k.key_hash = @key_hash
+        """;
+
+    public async Task<KeyOwner?> FindByHashAsync(byte[] keyHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyHash);
+        var cacheKey = "apikey:" + Convert.ToHexString(keyHash);
+        if (cache.TryGetValue(cacheKey, out KeyOwner? cached))
+        {
+            return cached;
+        }
+
+        var owner = await QueryAsync(keyHash, cancellationToken);
+        cache.Set(cacheKey, owner, options.Value.KeyCacheTtl);
+        return owner;
+    }
+
+    private async Task<KeyOwner?> QueryAsync(byte[] keyHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FindByHash);
+        command.Parameters.AddWithValue("key_hash", keyHash);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var stored = reader.GetFieldValue<byte[]>(8);
+        if (!ApiKeySecret.HashesEqual(stored, keyHash))
+        {
+            return null;
+        }
+
+        return new KeyOwner(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
+            reader.GetBoolean(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using TimeDb.Tests.Support;
+
+namespace TimeDb.Tests.Auth;
+
+public sealed class KeysAndSchemaEndpointTests : AuthenticatedApiTest
+{
+    [Test]
+    public async Task Keys_CreateListRevoke_ForTheCallerOnly_KeyShownOnce()
+    {
+        var user = await CreateUserAsync(A.TenantId, $"self-{Guid.NewGuid():N}@example.com", "unlimited");
+        using var client = ClientFor(user);
+
+        var created = await client.PostJsonAsync("/keys", new { name = "pipeline" }).ExpectAsync(201);
+        var newKey = created.Str("api_key");
+        Assert.That(newKey, Does.Match("^tdb_[0-9a-f]{32}$"));
+
+        var list = await client.GetAsync("/keys").ExpectAsync(200);
+        Assert.That(list.EnumerateArray().Select(k => k.Str("name")), Is.EquivalentTo(new[] { "default", "pipeline" }));
+        Assert.That(list.ToString(), Does.Not.Contain(newKey).And.Not.Contain("api_key").And.Not.Contain(user.Key));
+        Assert.That(list.EnumerateArray().Single(k => k.Str("name") == "pipeline").Str("prefix"), Is.EqualTo(newKey[..12]));
+
+        using (var viaNewKey = ClientWithKey(newKey))
+        {
+            await viaNewKey.GetAsync("/series").ExpectAsync(200);
+            var revoked = await viaNewKey.DeleteAsync(new Uri($"/keys/{created.Id("key_id")}", UriKind.Relative)).ExpectAsync(200);
+            Assert.That(revoked.GetProperty("revoked_at").ValueKind, Is.Not.EqualTo(System.Text.Json.JsonValueKind.Null));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await viaNewKey.GetAsync("/series").ExpectAsync(401);
+        }
+
+        // Another user's key, even in the same tenant, is not the caller's to revoke.
+        await client.DeleteAsync(new Uri($"/keys/{Admin.KeyId}", UriKind.Relative)).ExpectAsync(404);
+        await client.PostJsonAsync("/keys", new { name = " " }).ExpectAsync(400);
+    }
+
+    [Test]
+    public async Task SchemaCreate_ByAdmin_Is200_ByOthers403()
+    {
+        using var admin = ClientFor(Admin);
+        using var user = ClientFor(A);
+        var ok = await admin.PostJsonAsync("/schema/create", new { with_users = true }).ExpectAsync(200);
+        Assert.That(ok.GetProperty("authentication_enabled").GetBoolean(), Is.True);
+        var forbidden = await user.PostJsonAsync("/schema/create", new { }).ExpectAsync(403);
+        Assert.That(forbidden.Str("detail"), Does.Contain("admin"));
+    }
+
+    [Test]
+    public async Task SchemaDelete_ByAdmin_DropsEverything()
+    {
+        // A database of its own: this drops it all.
+        await using var db = await TemporaryDatabase.CreateAsync();
+        await CliRunner.RunAsync(["create", "tables", "--dsn", db.ConnectionString, "--with-users", "-y"]);
+        var created = await CliRunner.RunAsync(["users", "create", "--dsn", db.ConnectionString, "-t", Guid.NewGuid().ToString(), "-e", "root@example.com", "--admin", "--json"]);
+        using var json = System.Text.Json.JsonDocument.Parse(created.Out);
+        await using var factory = new ApiFactory(db.ConnectionString);
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", json.RootElement.GetProperty("api_key").GetString());
+
+        var deleted = await client.DeleteAsync(new Uri("/schema/delete", UriKind.Relative)).ExpectAsync(200);
+
+        Assert.That(deleted.GetProperty("tables").GetArrayLength(), Is.EqualTo(7));
+        Assert.That(await Sql.TablesAsync(db.ConnectionString), Is.Empty);
+    }
+
+    [Test]
+    public async Task Keys_InSingleUserMode_SayAuthenticationIsOff()
+    {
+        await using var db = await TemporaryDatabase.CreateAsync();
+        await CliRunner.RunAsync(["create", "tables", "--dsn", db.ConnectionString, "-y"]);
+        await using var factory = new ApiFactory(db.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var problem = await client.GetAsync("/keys").ExpectAsync(400);
+        Assert.That(problem.Str("detail"), Does.Contain("--with-users"));
+    }
+
+    [Test]
+    public async Task SingleUserMode_SchemaEndpoints_NeedNoKey()
+    {
+        await using var db = await TemporaryDatabase.CreateAsync();
+        await using var factory = new ApiFactory(db.ConnectionString);
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostJsonAsync("/schema/create", new { });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(await Sql.TablesAsync(db.ConnectionString), Has.Member("values"));
+    }
+}
