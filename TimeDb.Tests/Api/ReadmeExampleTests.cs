@@ -5,8 +5,8 @@ using TimeDb.Tests.Support;
 
 namespace TimeDb.Tests.Api;
 
-/// <summary>The README's curl example, run as written against a real server.</summary>
-public sealed partial class ReadmeExampleTests : DatabaseTest
+/// <summary>The README's curl example, run as written against a real server with authentication on.</summary>
+public sealed partial class ReadmeExampleTests : AuthenticatedApiTest
 {
     [GeneratedRegex("<!-- curl-example -->\\s*```bash\\n(?<script>.*?)```\\s*<!-- /curl-example -->", RegexOptions.Singleline)]
     private static partial Regex CurlExample();
@@ -19,11 +19,11 @@ public sealed partial class ReadmeExampleTests : DatabaseTest
         Assert.That(script, Does.Contain("curl").And.Contain("X-API-Key"));
 
         await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{HostingTestsPort.Free()}"],
-            b => b.Configuration[TimeDbApi.DsnSetting] = ConnectionString);
+            b => b.Configuration[TimeDbApi.DsnSetting] = Infrastructure.Configuration.PostgresUri.ToNpgsql(Dsn));
         var result = await ProcessRunner.RunAsync("bash", ["-euo", "pipefail", "-c", script], new Dictionary<string, string?>
         {
             ["TIMEDB_URL"] = api.BaseAddress.ToString().TrimEnd('/'),
-            ["TIMEDB_KEY"] = ReadmeKey,
+            ["TIMEDB_KEY"] = A.Key,
         });
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
@@ -33,8 +33,6 @@ public sealed partial class ReadmeExampleTests : DatabaseTest
         Assert.That(upload.RootElement.GetProperty("rows_inserted").GetInt64(), Is.EqualTo(2));
         Assert.That(read.RootElement.GetProperty("count").GetInt64(), Is.EqualTo(2));
         Assert.That(read.RootElement.GetProperty("data")[1].GetProperty("value").GetDouble(), Is.EqualTo(44.0));
+        Assert.That(await Sql.ScalarAsync<Guid>(Dsn, "SELECT DISTINCT tenant_id FROM runs"), Is.EqualTo(A.TenantId), "stored under the key's tenant");
     }
-
-    /// <summary>The key the example sends; in single-user mode it is not checked.</summary>
-    private static string ReadmeKey => "tdb_" + new string('0', 32);
 }
