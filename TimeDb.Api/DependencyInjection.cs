@@ -39,7 +39,7 @@ public static class DependencyInjection
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         services.AddFluentValidationAutoValidation();
-        services.AddValidatorsFromAssemblyContaining<UploadRequestValidator>(includeInternalTypes: true);
+        services.AddValidatorsFromAssemblyContaining<ValuesQueryValidator>(includeInternalTypes: true);
 
         services.AddTimeDbAuthentication(configuration);
         services.AddTimeDbRateLimiting(configuration);

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using TimeDb.Domain.Entities;
 using TimeDb.Domain.Runs;
 
 namespace TimeDb.Api.Contracts;
 
-/// <summary>Body of <c>POST /runs</c> (and <c>POST /upload</c>): one run with its values.</summary>
+/// <summary>Body of <c>POST /runs</c> (and <c>POST /upload</c>): one run with its values. Read as a stream by <c>UploadBodyParser</c>; this type documents it.</summary>
 public sealed class UploadRequest
 {
     /// <summary>When the run started (required).</summary>
@@ -34,18 +33,6 @@ public sealed class UploadRequest
     public Dictionary<string, string>? SeriesUnits { get; set; }
 
     public List<ValueRowRequest>? ValueRows { get; set; }
-
-    internal NewRun ToNewRun(Guid tenantId, string? changedBy) => new(
-        tenantId,
-        WorkflowId ?? Run.DefaultWorkflowId,
-        RunStartTime!.Value,
-        RunFinishTime,
-        KnownTime,
-        RunParams is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null,
-        SeriesDescriptions ?? [],
-        SeriesUnits ?? [],
-        ValueRows!.Select(r => new NewValueRow(r.ValueKey!, r.ValidTime!.Value, r.ValidTimeEnd, r.Value, r.SeriesId)).ToList(),
-        changedBy);
 }
 
 /// <summary>One value of an upload.</summary>

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
+using Microsoft.Extensions.Options;
 using TimeDb.Api.Hosting;
+using TimeDb.Api.OpenApi;
+using TimeDb.Api.Uploads;
+using TimeDb.Api.Validation;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Runs;
 using TimeDb.Domain.Tenancy;
@@ -26,10 +30,18 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
-    public async Task<ActionResult<UploadResponse>> Upload([FromBody] UploadRequest request, CancellationToken cancellationToken)
+    [StreamedJsonBody(typeof(UploadRequest))]
+    public async Task<ActionResult<UploadResponse>> Upload([FromServices] IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var tenant = TenantScope.ForWrite(caller, request.TenantId);
-        var result = await ingestion.IngestAsync(request.ToNewRun(tenant, caller.UserEmail), cancellationToken);
+        // The body is read as a stream straight into compact rows (ADR-007), not bound to DTOs.
+        var upload = await UploadBodyParser.ParseAsync(Request.BodyReader, json.Value.JsonSerializerOptions, cancellationToken);
+        if (upload.Errors.Count > 0)
+        {
+            return (ActionResult)ValidationProblemFactory.FromErrors(upload.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+
+        var tenant = TenantScope.ForWrite(caller, upload.TenantId);
+        var result = await ingestion.IngestAsync(upload.ToNewRun(tenant, caller.UserEmail), cancellationToken);
         return Created($"/runs/{result.RunId}", UploadResponse.From(result));
     }
 

@@ -33,6 +33,8 @@ internal static class OpenApiSetup
             {
                 [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
             });
+            o.OperationFilter<StreamedJsonBodyOperationFilter>();
+
             // Tri-state update fields are documented as the value they carry.
             o.MapType<Optional<double?>>(() => new OpenApiSchema
             {

@@ -1,5 +1,6 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
+using TimeDb.Domain.Runs;
 
 namespace TimeDb.Api.Validation;
 
@@ -8,7 +9,7 @@ internal sealed class CreateSeriesRequestValidator : AbstractValidator<CreateSer
     public CreateSeriesRequestValidator()
     {
         RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name is required and must not be blank")
-            .MaximumLength(ValueRowRequestValidator.MaxKeyLength).WithMessage($"name must be at most {ValueRowRequestValidator.MaxKeyLength} characters");
+            .MaximumLength(UploadRules.MaxValueKeyLength).WithMessage($"name must be at most {UploadRules.MaxValueKeyLength} characters");
         RuleFor(x => x.Unit).Must(u => u is null || !string.IsNullOrWhiteSpace(u)).WithMessage("unit must not be blank (leave it out for 'dimensionless')");
     }
 }

@@ -43,9 +43,15 @@ internal static partial class ValidationProblemFactory
             }
         }
 
+        return FromErrors(errors);
+    }
+
+    /// <summary>The 400 problem for field errors (keys are JSON paths without the leading <c>$.</c>).</summary>
+    public static IActionResult FromErrors(IReadOnlyDictionary<string, string[]> errors)
+    {
         var messages = errors.SelectMany(e => e.Value.Select(m => m.Contains(e.Key, StringComparison.Ordinal) || e.Key is "" or "body" ? m : $"{e.Key}: {m}")).ToList();
         var detail = string.Join("; ", messages.Take(MaxDetailErrors)) + (messages.Count > MaxDetailErrors ? $" (and {messages.Count - MaxDetailErrors} more)" : "");
-        var problem = new ValidationProblemDetails(errors)
+        var problem = new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "Invalid request",

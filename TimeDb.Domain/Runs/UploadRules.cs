@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace TimeDb.Domain.Runs;
+
+/// <summary>The rules of an uploaded value row, with the messages a user sees. One place for each rule.</summary>
+public static class UploadRules
+{
+    public const int MaxValueKeyLength = 512;
+    public const string DefaultWorkflowMessage = "workflow_id must not be blank (leave it out for 'api-workflow')";
+
+    /// <summary>Null when the key is fine, else what is wrong with it.</summary>
+    public static string? CheckValueKey(string? key) =>
+        string.IsNullOrWhiteSpace(key) ? "value_key is required and must not be blank"
+        : key.Length > MaxValueKeyLength ? $"value_key must be at most {MaxValueKeyLength} characters"
+        : null;
+
+    public static string? CheckInterval(DateTimeOffset validTime, DateTimeOffset? validTimeEnd) =>
+        validTimeEnd is { } end && end <= validTime ? "valid_time_end must be later than valid_time (leave it out for a point value)" : null;
+
+    public static string Duplicate(int index, string key, DateTimeOffset validTime, DateTimeOffset? validTimeEnd) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"value_rows[{index}] repeats value_key '{key}' at valid_time {validTime.UtcDateTime:O}") +
+        (validTimeEnd is { } end ? string.Create(CultureInfo.InvariantCulture, $" to {end.UtcDateTime:O}") : "") +
+        ": one upload may hold each (series, valid_time, valid_time_end) once";
+}
