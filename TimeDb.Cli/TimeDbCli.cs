@@ -22,6 +22,7 @@ public static class TimeDbCli
             ApiCommand.Create(console),
             UserCommands.Create(console),
             KeyCommands.Create(console),
+            Bench.BenchCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped<SchemaManager>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<Benchmarks.BenchmarkDatabase>();
         services.AddScoped<IRunIngestion, RunIngestion>();
         services.AddScoped<IRunCatalog, RunCatalog>();
         services.AddScoped<IValueReader, ValueReader>();

@@ -84,15 +84,20 @@ public static class TimeDbApi
         builder.Services.AddSerilog((services, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
-            if (json)
+            // Console writes happen on a background thread: a request never waits for the terminal or a
+            // pipe. Beyond 10,000 queued events (a stalled reader) new events are dropped, not waited for.
+            logger.WriteTo.Async(sink =>
             {
-                logger.WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            }
+                if (json)
+                {
+                    sink.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
+                }
+                else
+                {
+                    sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                        formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }, bufferSize: 10_000, blockWhenFull: false);
         });
     }
 }

@@ -12,16 +12,9 @@ internal static class ApiCommand
     public static Command Create(CliConsole console)
     {
         var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = _ => 8000 };
+        var port = CommonOptions.Integer("--port", "Port to listen on", 8000, min: 1, max: 65535);
         var reload = new Option<bool>("--reload") { Description = "Restart on source changes (dotnet watch; needs a source checkout)" };
         var dsn = CommonOptions.Dsn();
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 65535)
-            {
-                r.AddError("--port must be from 1 to 65535");
-            }
-        });
 
         var command = new Command("api", "Run the TimeDB API server") { host, port, reload, dsn };
         command.SetAction(async (parsed, ct) =>

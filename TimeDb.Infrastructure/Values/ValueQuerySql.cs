@@ -37,7 +37,14 @@ internal static class ValueQuerySql
         ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id
         """;
 
-    public static NpgsqlCommand Build(ValueQuery query, NpgsqlConnection connection)
+    /// <summary>The same read as one SQL text with literals, for <c>COPY (…) TO STDOUT</c> (the benchmark's ceiling).</summary>
+    public static string BuildLiteral(ValueQuery query)
+    {
+        using var command = Build(query, connection: null);
+        return ValueQueryLiterals.Inline(command);
+    }
+
+    public static NpgsqlCommand Build(ValueQuery query, NpgsqlConnection? connection)
     {
         var command = new NpgsqlCommand { Connection = connection };
         var filters = new List<string>();

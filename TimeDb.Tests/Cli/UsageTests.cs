@@ -36,11 +36,24 @@ public sealed class UsageTests
         Assert.That(result.Error, Does.Contain("--port"));
     }
 
+    // A number that does not parse was once an unhandled exception with a stack trace (exit 134).
+    [TestCase("api", "--port", "abc")]
+    [TestCase("bench", "--rows", "abc")]
+    [TestCase("bench", "--concurrency", "0")]
+    [TestCase("bench", "--duration", "-1")]
+    public async Task NumberThatDoesNotParse_IsAUsageError_NotACrash(string command, string option, string value)
+    {
+        var result = await CliRunner.RunProcessAsync([command, option, value]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.Error, Does.StartWith($"error: {option} must be a whole number").And.Not.Contain("   at "));
+    }
+
     [Test]
     public async Task Help_ListsTheCommands_AndSucceeds()
     {
         var result = await CliRunner.RunAsync(["--help"]);
         Assert.That(result.ExitCode, Is.Zero);
-        Assert.That(result.Out, Does.Contain("create").And.Contain("delete").And.Contain("api").And.Contain("users"));
+        Assert.That(result.Out, Does.Contain("create").And.Contain("delete").And.Contain("api").And.Contain("users").And.Contain("bench"));
     }
 }
