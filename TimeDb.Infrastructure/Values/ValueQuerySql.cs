@@ -79,9 +79,18 @@ internal static class ValueQuerySql
             Add("v.known_time < @end_known", "end_known", endKnown.ToUniversalTime());
         }
 
-        if (query.SeriesIds.Count > 0)
+        // One series is an equality, so the index range is (tenant, series, valid_time) whatever the
+        // statistics say: right after a big upload, before autovacuum has analysed it, the planner
+        // otherwise took `= ANY` as a filter and walked every row of the tenant (2 s instead of 1 ms).
+        // Several series are also named on the series side, so the planner can start from them.
+        if (query.SeriesIds.Count == 1)
+        {
+            Add("v.series_id = @series_id", "series_id", query.SeriesIds[0]);
+        }
+        else if (query.SeriesIds.Count > 1)
         {
             Add("v.series_id = ANY(@series_ids)", "series_ids", query.SeriesIds.ToArray());
+            filters.Add("s.series_id = ANY(@series_ids)");
         }
 
         if (query.SeriesKeys.Count > 0)

@@ -18,9 +18,12 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
     private const string FindCurrent = """
         SELECT value_id, tenant_id, value, annotation, tags FROM "values"
         WHERE run_id = @run_id AND series_id = @series_id AND valid_time = @valid_time
-          AND valid_time_end IS NOT DISTINCT FROM @valid_time_end AND is_current
-          AND (@tenant_id::uuid IS NULL OR tenant_id = @tenant_id)
+          AND valid_time_end IS NOT DISTINCT FROM @valid_time_end AND is_current /*tenant*/
         """;
+
+    // Every index leads with tenant_id: an `@tenant_id IS NULL OR …` predicate would hide it from the
+    // planner, so the tenant condition is there only when a tenant is in scope (always, once authenticated).
+    private const string TenantCondition = "AND tenant_id = @tenant_id";
 
     private const string RetireAndInsert = """
         WITH retired AS (
@@ -46,13 +49,7 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
         // Locks are taken in one global order so two batches touching the same records cannot deadlock.
         foreach (var update in updates.OrderBy(LockKey, StringComparer.Ordinal))
         {
-            await using (var lockCommand = new NpgsqlCommand(LockRecord, connection, transaction))
-            {
-                lockCommand.Parameters.AddWithValue("lock_key", LockKey(update));
-                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var (valueId, tenantId, current) = await FindCurrentAsync(connection, transaction, update, cancellationToken)
+            var (valueId, tenantId, current) = await LockAndFindCurrentAsync(connection, transaction, update, cancellationToken)
                 ?? throw new NotFoundException(Describe(update) + " does not exist; nothing was changed");
             var key = new ValueRecordKey(tenantId, update.RunId, update.SeriesId, update.ValidTime.ToUniversalTime(), update.ValidTimeEnd?.ToUniversalTime());
 
@@ -79,16 +76,30 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
         return new UpdateBatchResult(updated, skipped);
     }
 
-    private static async Task<(long ValueId, Guid TenantId, VersionContent Content)?> FindCurrentAsync(
+    /// <summary>
+    /// Takes the record's lock, then reads its current version: two statements in one round trip. Each
+    /// statement of a batch takes its own snapshot, so the read sees what a batch that held the lock before wrote.
+    /// </summary>
+    private static async Task<(long ValueId, Guid TenantId, VersionContent Content)?> LockAndFindCurrentAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ValueUpdate update, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(FindCurrent, connection, transaction);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var lockRecord = new NpgsqlBatchCommand(LockRecord);
+        lockRecord.Parameters.AddWithValue("lock_key", LockKey(update));
+        var command = new NpgsqlBatchCommand(FindCurrent.Replace("/*tenant*/", update.TenantId is null ? "" : TenantCondition, StringComparison.Ordinal));
         command.Parameters.AddWithValue("run_id", update.RunId);
         command.Parameters.AddWithValue("series_id", update.SeriesId);
         command.Parameters.AddWithValue("valid_time", update.ValidTime.ToUniversalTime());
         command.Parameters.AddWithValue("valid_time_end", NpgsqlDbType.TimestampTz, (object?)update.ValidTimeEnd?.ToUniversalTime() ?? DBNull.Value);
-        command.Parameters.AddWithValue("tenant_id", NpgsqlDbType.Uuid, (object?)update.TenantId ?? DBNull.Value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (update.TenantId is { } tenant)
+        {
+            command.Parameters.AddWithValue("tenant_id", tenant);
+        }
+
+        batch.BatchCommands.Add(lockRecord);
+        batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
