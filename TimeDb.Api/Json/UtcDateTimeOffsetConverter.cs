@@ -18,7 +18,7 @@ internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
         var text = reader.GetString();
         return UtcTimestamp.TryParse(text, out var value)
             ? value
-            : throw new JsonException($"'{Shorten(text)}' is not an ISO 8601 time (e.g. 2025-01-01T00:00:00Z)");
+            : throw new JsonException(NotATime(text));
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
@@ -26,15 +26,20 @@ internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
 
     public static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>How an error message names a JSON token that is not what was expected.</summary>
     internal static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.Number => "a number",
         JsonTokenType.True or JsonTokenType.False => "a boolean",
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
+
+    /// <summary>The one message for a text that is not a time, in bodies and in query strings.</summary>
+    internal static string NotATime(string? text) => $"'{Shorten(text)}' is not an ISO 8601 time (e.g. 2025-01-01T00:00:00Z)";
 
     internal static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 }

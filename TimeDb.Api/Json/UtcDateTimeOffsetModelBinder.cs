@@ -23,7 +23,7 @@ internal sealed class UtcDateTimeOffsetModelBinder : IModelBinder
         else
         {
             bindingContext.ModelState.TryAddModelError(bindingContext.ModelName,
-                $"'{UtcDateTimeOffsetConverter.Shorten(value.FirstValue)}' is not an ISO 8601 time (e.g. 2025-01-01T00:00:00Z)");
+                UtcDateTimeOffsetConverter.NotATime(value.FirstValue));
         }
 
         return Task.CompletedTask;

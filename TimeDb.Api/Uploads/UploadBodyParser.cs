@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using TimeDb.Api.Json;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Runs;
 using TimeDb.Domain.Time;
@@ -262,7 +263,7 @@ internal sealed class UploadBodyParser
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {
-                    AddError(name, $"run_params must be a JSON object or null, not {Describe(reader.TokenType)}");
+                    AddError(name, $"run_params must be a JSON object or null, not {UtcDateTimeOffsetConverter.Describe(reader.TokenType)}");
                 }
 
                 break;
@@ -401,7 +402,7 @@ internal sealed class UploadBodyParser
 
         if (reader.TokenType != JsonTokenType.String)
         {
-            AddError(path, $"expected an ISO 8601 time as a string, got {Describe(reader.TokenType)}");
+            AddError(path, $"expected an ISO 8601 time as a string, got {UtcDateTimeOffsetConverter.Describe(reader.TokenType)}");
             return null;
         }
 
@@ -422,7 +423,7 @@ internal sealed class UploadBodyParser
             return parsed;
         }
 
-        AddError(path, $"'{Shorten(text)}' is not an ISO 8601 time (e.g. 2025-01-01T00:00:00Z)");
+        AddError(path, UtcDateTimeOffsetConverter.NotATime(text));
         return null;
     }
 
@@ -486,21 +487,9 @@ internal sealed class UploadBodyParser
 
     private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
 
-    private static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
-
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
         return (cut >= 0 ? message[..cut] : message).Trim();
     }
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        _ => token.ToString(),
-    };
 }
