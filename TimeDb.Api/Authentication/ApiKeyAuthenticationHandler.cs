@@ -61,35 +61,30 @@ internal sealed class ApiKeyAuthenticationHandler(
         var message = result.Failure is null ? ApiKeyDefaults.MissingKey : ApiKeyDefaults.InvalidKey;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Challenge;
-        await problems.WriteAsync(new ProblemDetailsContext
+        await WriteProblemAsync(new ProblemDetails
         {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Unauthorized",
-                Type = "https://httpstatuses.io/401",
-                Detail = message == ApiKeyDefaults.MissingKey
-                    ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
-                    : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.",
-                Extensions = { ["error"] = "Unauthorized", ["message"] = message },
-            },
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Type = "https://httpstatuses.io/401",
+            Detail = message == ApiKeyDefaults.MissingKey
+                ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
+                : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.",
+            Extensions = { ["error"] = "Unauthorized", ["message"] = message },
         });
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
+        await WriteProblemAsync(new ProblemDetails
         {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Type = "https://httpstatuses.io/403",
-                Detail = "Your API key may not do this: it needs an admin user (`timedb users create --admin`).",
-            },
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Type = "https://httpstatuses.io/403",
+            Detail = "Your API key may not do this: it needs an admin user (`timedb users create --admin`).",
         });
     }
+
+    private ValueTask WriteProblemAsync(ProblemDetails problem) =>
+        problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
 }
