@@ -99,7 +99,7 @@ public sealed class BadInputTests : DatabaseTest
     [Test]
     public async Task TooLargeBody_Is413Problem_AndStoresNothing()
     {
-        var port = HostingTestsPort.Free();
+        var port = FreePort.Next();
         await using var api = await TimeDb.Api.Hosting.TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{port}"], b =>
         {
             b.Configuration[TimeDb.Api.Hosting.TimeDbApi.DsnSetting] = ConnectionString;
@@ -120,15 +120,5 @@ public sealed class BadInputTests : DatabaseTest
         // Under the upload limit but over the general one: uploads have their own, larger limit.
         using var small = await client.PostJsonAsync("/runs", Run("2025-01-01T00:00:00Z", rows.Take(12).ToArray()));
         Assert.That(small.StatusCode, Is.EqualTo(HttpStatusCode.Created), await small.Content.ReadAsStringAsync());
-    }
-}
-
-internal static class HostingTestsPort
-{
-    public static int Free()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

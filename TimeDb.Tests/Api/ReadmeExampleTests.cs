@@ -18,7 +18,7 @@ public sealed partial class ReadmeExampleTests : AuthenticatedApiTest
         var script = CurlExample().Match(readme).Groups["script"].Value;
         Assert.That(script, Does.Contain("curl").And.Contain("X-API-Key"));
 
-        await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{HostingTestsPort.Free()}"],
+        await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
             b => b.Configuration[TimeDbApi.DsnSetting] = Infrastructure.Configuration.PostgresUri.ToNpgsql(Dsn));
         var result = await ProcessRunner.RunAsync("bash", ["-euo", "pipefail", "-c", script], new Dictionary<string, string?>
         {

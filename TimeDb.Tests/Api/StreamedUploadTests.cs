@@ -43,7 +43,7 @@ public sealed class StreamedUploadTests : DatabaseTest
     [TestCase(17, false)]
     public async Task Body_TrickledInSmallChunks_IsParsedExactly(int chunk, bool rowsFirst)
     {
-        await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{HostingTestsPort.Free()}"],
+        await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
             b => b.Configuration[TimeDbApi.DsnSetting] = ConnectionString);
         using var client = new HttpClient { BaseAddress = api.BaseAddress };
         using var content = new TrickleContent(Body(40, rowsFirst), chunk);

@@ -60,7 +60,7 @@ public sealed class BenchCommandTests
         await CliRunner.RunAsync(["create", "tables", "--dsn", db.ConnectionString, "--with-users", "-y"]);
         var created = await CliRunner.RunAsync(["users", "create", "--dsn", db.ConnectionString, "-t", Guid.NewGuid().ToString(), "-e", "svc@example.com", "--tier", "unlimited", "--json"]);
         var key = JsonDocument.Parse(created.Out).RootElement.GetProperty("api_key").GetString()!;
-        await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{HostingTestsPort.Free()}"],
+        await using var api = await TimeDbApi.StartAsync(["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
             b => b.Configuration[TimeDbApi.DsnSetting] = db.ConnectionString);
 
         var result = await CliRunner.RunProcessAsync(

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace TimeDb.Tests.Support;
+
+/// <summary>
+/// The API as a user runs it: <c>timedb api</c> in a process of its own on a free loopback port, its
+/// output kept. It can be killed (SIGKILL) and its memory read, which an in-memory test host cannot.
+/// </summary>
+internal sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ApiProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>Starts the API on <paramref name="port"/> (a free one when null) and waits until /health/ready answers.</summary>
+    public static async Task<ApiProcess> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, int? port = null)
+    {
+        var chosen = port ?? FreePort.Next();
+        var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["TIMEDB_DSN"] = connectionString };
+        var info = ProcessRunner.StartInfo("dotnet", [RepositoryPaths.Assembly("timedb.dll"), "api", "--host", "127.0.0.1", "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            environment, null);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start timedb api");
+        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{chosen}"));
+        process.OutputDataReceived += (_, e) => api.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await api.WaitUntilReadyAsync();
+        return api;
+    }
+
+    public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>Resident memory of the server process in bytes (Linux /proc).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                return kb * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("VmRSS not found");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no rollback from the server's side.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"timedb api exited ({_process.ExitCode}): {string.Join(Environment.NewLine, Output)}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"timedb api not ready within 60 s: {string.Join(Environment.NewLine, Output)}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+}
