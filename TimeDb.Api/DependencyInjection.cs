@@ -14,6 +14,7 @@ using TimeDb.Api.OpenApi;
 using TimeDb.Api.Tenancy;
 using TimeDb.Api.Validation;
 using TimeDb.Domain.Tenancy;
+using TimeDb.Infrastructure.Runs;
 
 namespace TimeDb.Api;
 
@@ -23,6 +24,8 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<ApiLimits>(configuration.GetSection(ApiLimits.Section));
+        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
+        services.AddHostedService<IdempotencyJanitor>();
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ApiLimits>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
 

@@ -60,6 +60,8 @@ public sealed class ValueRowRequest
 /// <summary>Answer to an upload.</summary>
 public sealed record UploadResponse(Guid RunId, string Message, IReadOnlyDictionary<string, Guid> SeriesIds, long RowsInserted)
 {
+    // series_ids in key order: a replayed answer (from the idempotency record) reads exactly like the first.
     internal static UploadResponse From(IngestResult result) =>
-        new(result.RunId, $"Run stored with {result.RowsInserted} value(s)", result.SeriesIds, result.RowsInserted);
+        new(result.RunId, $"Run stored with {result.RowsInserted} value(s)",
+            new SortedDictionary<string, Guid>(result.SeriesIds.ToDictionary(), StringComparer.Ordinal), result.RowsInserted);
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
 using Microsoft.Extensions.Options;
@@ -26,22 +27,37 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     [StreamedJsonBody(typeof(UploadRequest))]
-    public async Task<ActionResult<UploadResponse>> Upload([FromServices] IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    public async Task<ActionResult<UploadResponse>> Upload(
+        [FromServices] IOptions<JsonOptions> json,
+        [FromHeader(Name = IdempotencyKey.HeaderName)] string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
+        // A retry with the same Idempotency-Key and body answers as the first upload did (ADR-008).
+        // The parameter documents the header; presence is checked on the raw headers, as an empty key binds to null.
+        var key = Request.Headers.ContainsKey(IdempotencyKey.HeaderName) ? IdempotencyKey.Validate(idempotencyKey) : null;
+        using var bodyHash = key is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
         // The body is read as a stream straight into compact rows (ADR-007), not bound to DTOs.
-        var upload = await UploadBodyParser.ParseAsync(Request.BodyReader, json.Value.JsonSerializerOptions, cancellationToken);
+        var upload = await UploadBodyParser.ParseAsync(Request.BodyReader, json.Value.JsonSerializerOptions, bodyHash, cancellationToken);
         if (upload.Errors.Count > 0)
         {
             return (ActionResult)ValidationProblemFactory.FromErrors(upload.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
 
         var tenant = TenantScope.ForWrite(caller, upload.TenantId);
-        var result = await ingestion.IngestAsync(upload.ToNewRun(tenant, caller.UserEmail), cancellationToken);
+        var idempotency = key is null ? null : new IdempotencyKey(key, bodyHash!.GetHashAndReset());
+        var result = await ingestion.IngestAsync(upload.ToNewRun(tenant, caller.UserEmail), idempotency, cancellationToken);
+        if (result.Replayed)
+        {
+            Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
         return Created($"/runs/{result.RunId}", UploadResponse.From(result));
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
@@ -50,7 +51,8 @@ internal sealed class UploadBodyParser
     public List<NewValueRow> Rows { get; } = [];
     public Dictionary<string, List<string>> Errors { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<UploadBodyParser> ParseAsync(PipeReader body, JsonSerializerOptions json, CancellationToken cancellationToken)
+    /// <summary>Parses the body; every byte read is also fed to <paramref name="hash"/> when given (idempotency keys).</summary>
+    public static async Task<UploadBodyParser> ParseAsync(PipeReader body, JsonSerializerOptions json, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         var parser = new UploadBodyParser(json);
         var sawBytes = false;
@@ -66,6 +68,14 @@ internal sealed class UploadBodyParser
             }
 
             var consumed = parser.Feed(buffer, result.IsCompleted);
+            if (hash is not null)
+            {
+                foreach (var segment in buffer.Slice(0, consumed))
+                {
+                    hash.AppendData(segment.Span);
+                }
+            }
+
             body.AdvanceTo(consumed, buffer.End);
             if (parser._stage is Stage.Failed)
             {

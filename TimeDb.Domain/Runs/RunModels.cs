@@ -16,8 +16,8 @@ public sealed record NewRun(
 /// <summary>One uploaded value.</summary>
 public readonly record struct NewValueRow(string ValueKey, DateTimeOffset ValidTime, DateTimeOffset? ValidTimeEnd, double? Value, Guid? SeriesId);
 
-/// <summary>What an upload stored.</summary>
-public sealed record IngestResult(Guid RunId, IReadOnlyDictionary<string, Guid> SeriesIds, long RowsInserted);
+/// <summary>What an upload stored; <see cref="Replayed"/> when it is the stored answer to an earlier upload with the same idempotency key.</summary>
+public sealed record IngestResult(Guid RunId, IReadOnlyDictionary<string, Guid> SeriesIds, long RowsInserted, bool Replayed = false);
 
 /// <summary>A stored run.</summary>
 public sealed record RunInfo(
@@ -36,7 +36,8 @@ public sealed record RunQuery(Guid? TenantId, string? WorkflowId, DateTimeOffset
 /// <summary>Stores runs with their series and values, atomically.</summary>
 public interface IRunIngestion
 {
-    Task<IngestResult> IngestAsync(NewRun run, CancellationToken cancellationToken);
+    /// <summary>Stores <paramref name="run"/>, or, when <paramref name="idempotency"/> was seen before in the tenant, answers as the first time.</summary>
+    Task<IngestResult> IngestAsync(NewRun run, IdempotencyKey? idempotency, CancellationToken cancellationToken);
 }
 
 /// <summary>Reads runs.</summary>

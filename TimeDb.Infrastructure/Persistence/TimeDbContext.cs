@@ -31,6 +31,7 @@ public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ICurr
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TimeDbSetting> Settings => Set<TimeDbSetting>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
     /// <summary>The authenticated caller's tenant; null (no filter) for the CLI and single-user mode.</summary>
     internal Guid? CurrentTenantId => caller.IsAuthenticated ? caller.TenantId : null;

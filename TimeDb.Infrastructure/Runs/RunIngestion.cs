@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using TimeDb.Domain.Errors;
@@ -12,7 +13,7 @@ namespace TimeDb.Infrastructure.Runs;
 /// Stores a run, its new series and its values in one transaction. Values go in by binary COPY
 /// (ADR-004); series are fetched or created in one round trip. Every statement names the tenant.
 /// </summary>
-internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock) : IRunIngestion
+internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> idempotencyOptions) : IRunIngestion
 {
     private const string InsertRun = """
         INSERT INTO runs (run_id, tenant_id, workflow_id, run_start_time, run_finish_time, known_time, run_params, inserted_at)
@@ -40,7 +41,7 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock) : IRunI
         FROM STDIN (FORMAT BINARY)
         """;
 
-    public async Task<IngestResult> IngestAsync(NewRun run, CancellationToken cancellationToken)
+    public async Task<IngestResult> IngestAsync(NewRun run, IdempotencyKey? idempotency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         var now = clock.GetUtcNow();
@@ -51,12 +52,23 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock) : IRunI
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
 
+        if (idempotency is not null && await IdempotencyLedger.ClaimAsync(connection, npgsqlTransaction, run.TenantId, idempotency, runId,
+                idempotencyOptions.Value.Retention, cancellationToken) is { } earlier)
+        {
+            return earlier; // nothing written: the transaction rolls back on dispose
+        }
+
         await InsertRunAsync(connection, npgsqlTransaction, run, runId, knownTime, cancellationToken);
         var seriesIds = await ResolveSeriesAsync(connection, npgsqlTransaction, run, cancellationToken);
         var rows = await CopyValuesAsync(connection, run, runId, seriesIds, knownTime, now, cancellationToken);
+        var result = new IngestResult(runId, seriesIds, rows);
+        if (idempotency is not null)
+        {
+            await IdempotencyLedger.RecordAsync(connection, npgsqlTransaction, run.TenantId, idempotency, result, cancellationToken);
+        }
 
         await transaction.CommitAsync(cancellationToken);
-        return new IngestResult(runId, seriesIds, rows);
+        return result;
     }
 
     private static async Task InsertRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewRun run, Guid runId,

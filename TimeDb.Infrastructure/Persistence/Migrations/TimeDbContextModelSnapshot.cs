@@ -356,6 +356,50 @@ namespace TimeDb.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("TimeDb.Infrastructure.Persistence.IdempotencyRecord", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<long>("RowsInserted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_inserted");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("SeriesIds")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("series_ids");
+
+                    b.HasKey("TenantId", "IdempotencyKey")
+                        .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("TimeDb.Infrastructure.Persistence.TimeDbSetting", b =>
                 {
                     b.Property<string>("Name")
