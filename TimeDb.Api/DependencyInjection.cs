@@ -10,6 +10,7 @@ using TimeDb.Api.Errors;
 using TimeDb.Api.RateLimiting;
 using TimeDb.Api.Hosting;
 using TimeDb.Api.Json;
+using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.Tenancy;
 using TimeDb.Api.Validation;
@@ -23,11 +24,9 @@ public static class DependencyInjection
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.Configure<ApiLimits>(configuration.GetSection(ApiLimits.Section));
+        services.AddTimeDbLimits(configuration);
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddHostedService<IdempotencyJanitor>();
-        services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ApiLimits>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
 
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentTenant, HttpCurrentTenant>();
@@ -46,7 +45,7 @@ public static class DependencyInjection
 
         services.AddTimeDbAuthentication(configuration);
         services.AddTimeDbRateLimiting(configuration);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestLogging.AddCorrelationId);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbOpenApi();
         return services;

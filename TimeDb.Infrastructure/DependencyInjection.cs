@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TimeDb.Domain.Runs;
 using TimeDb.Domain.Tenancy;
@@ -32,7 +33,8 @@ public static class DependencyInjection
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton<IAuthenticationMode, AuthenticationMode>();
         services.AddSingleton(connection);
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<ResolvedConnection>().ConnectionString).Build());
+        services.AddOptions<DatabaseTimeouts>();
+        services.AddSingleton(sp => BuildDataSource(sp.GetRequiredService<ResolvedConnection>(), sp.GetRequiredService<IOptions<DatabaseTimeouts>>().Value));
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped<SchemaManager>();
         services.AddScoped<UserAdministration>();
@@ -43,5 +45,22 @@ public static class DependencyInjection
         services.AddScoped<IValueUpdater, ValueUpdater>();
         services.AddScoped<ISeriesCatalog, SeriesCatalog.SeriesCatalog>();
         return services;
+    }
+
+    private static NpgsqlDataSource BuildDataSource(ResolvedConnection connection, DatabaseTimeouts timeouts)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connection.ConnectionString);
+        if (timeouts.StatementTimeoutSeconds > 0)
+        {
+            // A startup option, so it is the session default: a SET would be undone by the DISCARD ALL with
+            // which Npgsql resets a pooled connection. (Behind PgBouncer: deploy/README.md.)
+            var options = builder.ConnectionStringBuilder.Options;
+            builder.ConnectionStringBuilder.Options =
+                $"{options} -c statement_timeout={timeouts.StatementTimeoutSeconds * 1000}".Trim();
+            // Npgsql's own timeout (30 s by default) would fire first, as a broken connection: keep it behind the server's.
+            builder.ConnectionStringBuilder.CommandTimeout = Math.Max(timeouts.StatementTimeoutSeconds, timeouts.UploadStatementTimeoutSeconds) + 10;
+        }
+
+        return builder.Build();
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
 using Microsoft.Extensions.Options;
 using TimeDb.Api.Hosting;
+using TimeDb.Api.Limits;
+using Microsoft.AspNetCore.Http.Timeouts;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.Uploads;
 using TimeDb.Api.Validation;
@@ -21,6 +23,8 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [HttpPost("runs")]
     [HttpPost("upload")]
     [UploadBodySizeLimit]
+    [HeavyRequest]
+    [RequestTimeout(LimitsSetup.UploadTimeoutPolicy)]
     [Consumes("application/json")]
     [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -32,9 +36,11 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
     [StreamedJsonBody(typeof(UploadRequest))]
     public async Task<ActionResult<UploadResponse>> Upload(
         [FromServices] IOptions<JsonOptions> json,
+        [FromServices] IOptions<ApiLimits> limits,
         [FromHeader(Name = IdempotencyKey.HeaderName)] string? idempotencyKey,
         CancellationToken cancellationToken)
     {
@@ -44,7 +50,13 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
         using var bodyHash = key is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
         // The body is read as a stream straight into compact rows (ADR-007), not bound to DTOs.
-        var upload = await UploadBodyParser.ParseAsync(Request.BodyReader, json.Value.JsonSerializerOptions, bodyHash, cancellationToken);
+        var maxRows = limits.Value.MaxUploadRows;
+        var upload = await UploadBodyParser.ParseAsync(Request.BodyReader, json.Value.JsonSerializerOptions, maxRows, bodyHash, cancellationToken);
+        if (upload.TooManyRows)
+        {
+            throw new RequestTooLargeException($"An upload carries at most {maxRows} value rows; split it into several runs.");
+        }
+
         if (upload.Errors.Count > 0)
         {
             return (ActionResult)ValidationProblemFactory.FromErrors(upload.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using TimeDb.Api.Contracts;
+using TimeDb.Api.Hosting;
+using TimeDb.Api.Limits;
 using TimeDb.Api.Streaming;
 using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Values;
@@ -9,7 +12,7 @@ namespace TimeDb.Api.Controllers;
 /// <summary>Values: read flat or overlapping, correct with versioning.</summary>
 [ApiController]
 [Route("values")]
-public sealed class ValuesController(IValueReader reader, IValueUpdater updater, ICurrentTenant caller) : ControllerBase
+public sealed class ValuesController(IValueReader reader, IValueUpdater updater, ICurrentTenant caller, IOptions<ApiLimits> limits) : ControllerBase
 {
     /// <summary>Read values, streamed: <c>{"data": [...], "count": n}</c>.</summary>
     /// <remarks>
@@ -19,15 +22,18 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     /// known_time, valid_time, series_key. With end_known you see what was known at that moment.
     /// </remarks>
     [HttpGet]
+    [HeavyRequest]
     [ProducesResponseType<ValuesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
     public IActionResult Read([FromQuery] ValuesQueryParameters query, CancellationToken cancellationToken)
     {
-        var valueQuery = query.ToQuery(TenantScope.ForRead(caller, query.TenantId));
+        var valueQuery = query.ToQuery(TenantScope.ForRead(caller, query.TenantId)) with { MaxRows = limits.Value.MaxReadRows };
         return new ValuesJsonResult(reader.ReadAsync(valueQuery, cancellationToken), valueQuery.AllVersions);
     }
 
@@ -38,6 +44,7 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     /// would not change is listed in skipped_no_ops. A record that does not exist fails the whole batch (404).
     /// </remarks>
     [HttpPut]
+    [HeavyRequest]
     [Consumes("application/json")]
     [ProducesResponseType<UpdateValuesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -47,6 +54,7 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
     public async Task<ActionResult<UpdateValuesResponse>> Update([FromBody] UpdateValuesRequest request, CancellationToken cancellationToken)
     {
         var updates = request.Updates!.Select(u => u.ToUpdate(TenantScope.ForRead(caller, u.TenantId))).ToList();

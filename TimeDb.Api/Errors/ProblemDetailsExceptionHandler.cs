@@ -1,27 +1,33 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Serilog;
 using TimeDb.Domain.Errors;
 using TimeDb.Infrastructure.Errors;
 
 namespace TimeDb.Api.Errors;
 
 /// <summary>The one place where exceptions become RFC 9457 problem details.</summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
-    : IExceptionHandler
+/// <remarks>It logs nothing itself: the request log event of a 5xx carries the exception (RequestLogging).</remarks>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, IDiagnosticContext diagnostics) : IExceptionHandler
 {
+    /// <summary>Status of a request whose client went away before the answer (nginx's convention); nobody reads it.</summary>
+    public const int ClientClosedRequest = 499;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (httpContext.RequestAborted.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        {
+            httpContext.Response.StatusCode = ClientClosedRequest;
+            return true;
+        }
+
         var problem = Map(exception);
         if (problem.Status >= 500)
         {
+            diagnostics.SetException(exception);
             if (problem.Status == StatusCodes.Status503ServiceUnavailable)
             {
-                logger.LogWarning("Database unavailable: {Detail}", problem.Detail);
                 httpContext.Response.Headers.RetryAfter = "5";
-            }
-            else
-            {
-                logger.LogError(exception, "Unhandled error for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             }
         }
 
@@ -37,10 +43,14 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     private static ProblemDetails Map(Exception exception) => exception switch
     {
         NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
+        RequestTooLargeException e => Problem(StatusCodes.Status413PayloadTooLarge, "Request too large", e.Message),
+        ResultTooLargeException e => Problem(StatusCodes.Status422UnprocessableEntity, "Read too large", e.Message),
         ConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
         DomainException e => Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message),
         BadHttpRequestException e => Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", e.Message),
+        _ when DatabaseErrors.Classify(exception) is { Problem: DatabaseProblem.QueryTimeout or DatabaseProblem.Timeout } db =>
+            Problem(StatusCodes.Status504GatewayTimeout, "Database timeout", db.Message),
         _ when DatabaseErrors.Classify(exception) is { } db => Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", db.Message),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal server error",
             "An unexpected error occurred. Quote the traceId when reporting it."),

@@ -1,6 +1,6 @@
 namespace TimeDb.Api.Hosting;
 
-/// <summary>Request size limits (appsettings <c>TimeDb:Limits</c>).</summary>
+/// <summary>Request size, row, time and concurrency limits (appsettings <c>TimeDb:Limits</c>); ADR-009 says why these values.</summary>
 public sealed class ApiLimits
 {
     public const string Section = "TimeDb:Limits";
@@ -10,4 +10,28 @@ public sealed class ApiLimits
 
     /// <summary>Largest body of <c>POST /runs</c> and <c>POST /upload</c>.</summary>
     public long MaxUploadBodyBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Most value rows in one upload (413 above; the parsed rows are held in memory until they are stored).</summary>
+    public long MaxUploadRows { get; set; } = 2_000_000;
+
+    /// <summary>Most rows in one <c>GET /values</c> answer (422 above, saying how to narrow the read); 0 is no limit.</summary>
+    public long MaxReadRows { get; set; } = 5_000_000;
+
+    /// <summary>PostgreSQL statement_timeout of the API's queries (504 when it strikes before the answer starts).</summary>
+    public int StatementTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>statement_timeout inside an upload's transaction.</summary>
+    public int UploadStatementTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>Time for a whole request but uploads (504 when it strikes before the answer starts).</summary>
+    public int RequestTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Time for a whole upload request.</summary>
+    public int UploadRequestTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>Reads, uploads and updates served at once; more wait in the queue below.</summary>
+    public int MaxConcurrentHeavyRequests { get; set; } = 16;
+
+    /// <summary>Heavy requests that may wait for a slot; beyond it the answer is 503 with Retry-After.</summary>
+    public int HeavyRequestQueue { get; set; } = 64;
 }

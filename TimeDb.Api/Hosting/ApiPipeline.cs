@@ -1,4 +1,5 @@
 using Serilog;
+using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
 
 namespace TimeDb.Api.Hosting;
@@ -7,14 +8,18 @@ internal static class ApiPipeline
 {
     public static WebApplication UseTimeDbPipeline(this WebApplication app)
     {
+        // Outermost, so it sees the final status: one event per request (method, path, status, timing,
+        // correlation id; never headers, query strings or bodies), and that event is the one log of a 5xx.
+        app.UseSerilogRequestLogging(RequestLogging.Configure);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Request logs carry method, path, status and timing; never headers or bodies.
-        app.UseSerilogRequestLogging();
         app.UseTimeDbOpenApi();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseRequestTimeouts();
+        var gate = app.Services.GetRequiredService<HeavyRequestGate>();
+        app.Use(gate.InvokeAsync);
         app.MapControllers();
         return app;
     }

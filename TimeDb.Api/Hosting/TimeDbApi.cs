@@ -83,6 +83,8 @@ public static class TimeDbApi
         var json = string.Equals(builder.Configuration["TimeDb:LogFormat"], "json", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((services, logger) =>
         {
+            // EF Core would log a failed command a second time (the request log already carries the exception).
+            logger.MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Fatal);
             logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
             // Console writes happen on a background thread: a request never waits for the terminal or a
             // pipe. Beyond 10,000 queued events (a stalled reader) new events are dropped, not waited for.

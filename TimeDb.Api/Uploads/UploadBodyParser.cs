@@ -29,7 +29,13 @@ internal sealed class UploadBodyParser
     private int _skippedRows;
     private int _errorCount;
 
-    private UploadBodyParser(JsonSerializerOptions json) => _json = json;
+    private readonly long _maxRows;
+
+    private UploadBodyParser(JsonSerializerOptions json, long maxRows)
+    {
+        _json = json;
+        _maxRows = maxRows;
+    }
 
     private enum Stage
     {
@@ -49,12 +55,16 @@ internal sealed class UploadBodyParser
     public Dictionary<string, string>? SeriesDescriptions { get; private set; }
     public Dictionary<string, string>? SeriesUnits { get; private set; }
     public List<NewValueRow> Rows { get; } = [];
+
+    /// <summary>The body has more value rows than allowed; parsing stopped at the first one too many.</summary>
+    public bool TooManyRows { get; private set; }
     public Dictionary<string, List<string>> Errors { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Parses the body; every byte read is also fed to <paramref name="hash"/> when given (idempotency keys).</summary>
-    public static async Task<UploadBodyParser> ParseAsync(PipeReader body, JsonSerializerOptions json, IncrementalHash? hash, CancellationToken cancellationToken)
+    public static async Task<UploadBodyParser> ParseAsync(PipeReader body, JsonSerializerOptions json, long maxRows, IncrementalHash? hash,
+        CancellationToken cancellationToken)
     {
-        var parser = new UploadBodyParser(json);
+        var parser = new UploadBodyParser(json, maxRows);
         var sawBytes = false;
         while (true)
         {
@@ -209,6 +219,13 @@ internal sealed class UploadBodyParser
                 {
                     _stage = Stage.Root;
                     return true;
+                }
+
+                if (Rows.Count + _skippedRows >= _maxRows)
+                {
+                    TooManyRows = true;
+                    _stage = Stage.Failed;
+                    return false;
                 }
 
                 var rowStart = reader;

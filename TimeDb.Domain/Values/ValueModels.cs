@@ -20,7 +20,8 @@ public sealed record ValueQuery(
     DateTimeOffset? EndKnown,
     IReadOnlyList<string> SeriesKeys,
     IReadOnlyList<Guid> SeriesIds,
-    bool AllVersions);
+    bool AllVersions,
+    long MaxRows = 0);
 
 /// <summary>One row of a read. The version fields are filled only for all_versions reads.</summary>
 public sealed record ValueRecord(

@@ -31,6 +31,8 @@ public static class DatabaseErrors
                     new(DatabaseProblem.SchemaMissing, $"the TimeDB tables are missing ({pg.MessageText}): {CreateTablesHint}", pg),
                 PostgresErrorCodes.DuplicateTable =>
                     new(DatabaseProblem.SchemaConflict, $"{pg.MessageText}, but it was not created by TimeDB's migrations: use an empty database or remove that table", pg),
+                PostgresErrorCodes.QueryCanceled =>
+                    new(DatabaseProblem.QueryTimeout, $"the query ran longer than the server's statement timeout and was stopped: narrow the request (a shorter time range, fewer series) and retry", pg),
                 PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow =>
                     new(DatabaseProblem.Unreachable, $"{where} is shutting down or starting up: {pg.MessageText}; try again shortly", pg),
                 _ => null,

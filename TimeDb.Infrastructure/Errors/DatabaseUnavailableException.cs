@@ -9,6 +9,7 @@ public enum DatabaseProblem
     SchemaMissing,
     SchemaConflict,
     Timeout,
+    QueryTimeout,
 }
 
 /// <summary>The database cannot serve TimeDB right now; the message says what to do and holds no secret.</summary>

@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Runs;
+using TimeDb.Infrastructure.Configuration;
 using TimeDb.Infrastructure.Persistence;
 
 namespace TimeDb.Infrastructure.Runs;
@@ -13,7 +14,8 @@ namespace TimeDb.Infrastructure.Runs;
 /// Stores a run, its new series and its values in one transaction. Values go in by binary COPY
 /// (ADR-004); series are fetched or created in one round trip. Every statement names the tenant.
 /// </summary>
-internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> idempotencyOptions) : IRunIngestion
+internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> idempotencyOptions,
+    IOptions<DatabaseTimeouts> timeouts) : IRunIngestion
 {
     private const string InsertRun = """
         INSERT INTO runs (run_id, tenant_id, workflow_id, run_start_time, run_finish_time, known_time, run_params, inserted_at)
@@ -51,6 +53,13 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+
+        if (timeouts.Value.UploadStatementTimeoutSeconds > 0)
+        {
+            await using var setTimeout = new NpgsqlCommand(
+                $"SET LOCAL statement_timeout = '{timeouts.Value.UploadStatementTimeoutSeconds}s'", connection, npgsqlTransaction);
+            await setTimeout.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         if (idempotency is not null && await IdempotencyLedger.ClaimAsync(connection, npgsqlTransaction, run.TenantId, idempotency, runId,
                 idempotencyOptions.Value.Retention, cancellationToken) is { } earlier)

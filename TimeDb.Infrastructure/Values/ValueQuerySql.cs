@@ -25,8 +25,9 @@ internal static class ValueQuerySql
             WHERE v.is_current /*filters*/
             ORDER BY v.tenant_id, v.series_id, v.valid_time, v.valid_time_end, v.known_time DESC, r.inserted_at DESC, v.run_id DESC
         ) latest
-        ORDER BY valid_time, series_key, valid_time_end NULLS FIRST, tenant_id
         """;
+
+    private const string FlatOrder = " ORDER BY valid_time, series_key, valid_time_end NULLS FIRST, tenant_id";
 
     private const string Overlapping = """
         SELECT v.valid_time, v.valid_time_end, v.series_id, s.series_key, s.series_unit, v.value, v.run_id, v.known_time,
@@ -34,8 +35,9 @@ internal static class ValueQuerySql
         FROM "values" v
         JOIN series s ON s.tenant_id = v.tenant_id AND s.series_id = v.series_id
         WHERE /*current*/ /*filters*/
-        ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id
         """;
+
+    private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
 
     /// <summary>The same read as one SQL text with literals, for <c>COPY (…) TO STDOUT</c> (the benchmark's ceiling).</summary>
     public static string BuildLiteral(ValueQuery query)
@@ -44,7 +46,19 @@ internal static class ValueQuerySql
         return ValueQueryLiterals.Inline(command);
     }
 
-    public static NpgsqlCommand Build(ValueQuery query, NpgsqlConnection? connection)
+    /// <summary>
+    /// Counts the rows of <paramref name="query"/>, stopping at <paramref name="limit"/>: enough to tell whether a
+    /// read stays under the row limit without reading more than the limit.
+    /// </summary>
+    public static NpgsqlCommand BuildCount(ValueQuery query, long limit, NpgsqlConnection connection)
+    {
+        var command = Build(query, connection, ordered: false);
+        command.CommandText = $"SELECT count(*) FROM ({command.CommandText} LIMIT @row_limit) counted";
+        command.Parameters.AddWithValue("row_limit", limit);
+        return command;
+    }
+
+    public static NpgsqlCommand Build(ValueQuery query, NpgsqlConnection? connection, bool ordered = true)
     {
         var command = new NpgsqlCommand { Connection = connection };
         var filters = new List<string>();
@@ -100,10 +114,10 @@ internal static class ValueQuerySql
 
         var where = string.Concat(filters.Select(f => " AND " + f));
         command.CommandText = query.Mode == ReadMode.Flat
-            ? Flat.Replace("/*filters*/", where, StringComparison.Ordinal)
+            ? Flat.Replace("/*filters*/", where, StringComparison.Ordinal) + (ordered ? FlatOrder : "")
             : Overlapping
                 .Replace("/*current*/", query.AllVersions ? "TRUE" : "v.is_current", StringComparison.Ordinal)
-                .Replace("/*filters*/", where, StringComparison.Ordinal);
+                .Replace("/*filters*/", where, StringComparison.Ordinal) + (ordered ? OverlappingOrder : "");
         return command;
     }
 }

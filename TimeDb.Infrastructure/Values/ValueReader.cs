@@ -1,6 +1,7 @@
 using System.Data;
 using System.Runtime.CompilerServices;
 using Npgsql;
+using TimeDb.Domain.Errors;
 using TimeDb.Domain.Values;
 
 namespace TimeDb.Infrastructure.Values;
@@ -11,6 +12,11 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource) : IValueReader
     public async IAsyncEnumerable<ValueRecord> ReadAsync(ValueQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (query.MaxRows > 0)
+        {
+            await EnsureWithinLimitAsync(connection, query, cancellationToken);
+        }
+
         await using var command = ValueQuerySql.Build(query, connection);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -31,5 +37,31 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource) : IValueReader
                 ChangedBy: reader.IsDBNull(12) ? null : reader.GetString(12),
                 ChangeTime: reader.GetFieldValue<DateTime>(13));
         }
+    }
+
+    /// <summary>
+    /// Refuses a read of more than <see cref="ValueQuery.MaxRows"/> rows before anything is sent. The current
+    /// versions in range bound a flat read from above (one cheap index count); only when they exceed the limit
+    /// is the flat read itself counted.
+    /// </summary>
+    private static async Task EnsureWithinLimitAsync(NpgsqlConnection connection, ValueQuery query, CancellationToken cancellationToken)
+    {
+        var bound = query.Mode == ReadMode.Flat ? query with { Mode = ReadMode.Overlapping, AllVersions = false } : query;
+        if (await CountAsync(connection, bound, query.MaxRows + 1, cancellationToken) <= query.MaxRows
+            || (bound != query && await CountAsync(connection, query, query.MaxRows + 1, cancellationToken) <= query.MaxRows))
+        {
+            return;
+        }
+
+        throw new ResultTooLargeException(
+            $"This read matches more than {query.MaxRows} rows, the most one response carries. Narrow it: a shorter valid-time range " +
+            "(start_valid, end_valid), fewer series (series_key, series_id) or a known-time window (start_known, end_known), " +
+            "and read the rest in further requests.");
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, ValueQuery query, long limit, CancellationToken cancellationToken)
+    {
+        await using var command = ValueQuerySql.BuildCount(query, limit, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using TimeDb.Api.Hosting;
+using TimeDb.Infrastructure.Configuration;
+
+namespace TimeDb.Api.Limits;
+
+/// <summary>Registers every limit of <see cref="ApiLimits"/>: body sizes, statement and request timeouts, the heavy-request gate.</summary>
+internal static class LimitsSetup
+{
+    public const string UploadTimeoutPolicy = "upload";
+
+    public static IServiceCollection AddTimeDbLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ApiLimits>(configuration.GetSection(ApiLimits.Section));
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ApiLimits>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        services.AddOptions<DatabaseTimeouts>().Configure<IOptions<ApiLimits>>((database, limits) =>
+        {
+            database.StatementTimeoutSeconds = limits.Value.StatementTimeoutSeconds;
+            database.UploadStatementTimeoutSeconds = limits.Value.UploadStatementTimeoutSeconds;
+        });
+
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiLimits>>((timeouts, limits) =>
+        {
+            timeouts.DefaultPolicy = Policy(limits.Value.RequestTimeoutSeconds);
+            timeouts.AddPolicy(UploadTimeoutPolicy, Policy(limits.Value.UploadRequestTimeoutSeconds));
+        });
+
+        services.AddSingleton<HeavyRequestGate>();
+        return services;
+    }
+
+    private static RequestTimeoutPolicy Policy(int seconds) => new()
+    {
+        Timeout = TimeSpan.FromSeconds(Math.Max(1, seconds)),
+        TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+    };
+}
