@@ -3,6 +3,7 @@
 #   deploy/local-postgres.sh start DIR [PORT]   initialise DIR if needed, start, print the DSN
 # The DSN carries the cluster's random password (DIR/password): treat it as a secret.
 #   deploy/local-postgres.sh stop DIR           stop the cluster (fast shutdown)
+#   deploy/local-postgres.sh crash DIR          stop it the hard way (immediate: no checkpoint, recovery on next start)
 #   deploy/local-postgres.sh dsn DIR            print the DSN of a running cluster
 # As root, the cluster runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
@@ -35,7 +36,7 @@ PY
 }
 
 cmd=${1:-}; dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop|dsn DIR [PORT]"
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop|crash|dsn DIR [PORT]"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 data="$dir/data"
@@ -75,9 +76,14 @@ case "$cmd" in
       (cd / && as_owner pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1) || true
     fi
     ;;
+  crash)
+    ensure_binaries
+    [ -f "$data/PG_VERSION" ] || die "no cluster in $dir"
+    (cd / && as_owner pg_ctl -D "$data" -m immediate -w stop >/dev/null 2>&1) || true
+    ;;
   dsn)
     [ -f "$dir/port" ] || die "no cluster in $dir"
     echo "postgresql://postgres:$(cat "$dir/password")@127.0.0.1:$(cat "$dir/port")/postgres"
     ;;
-  *) die "unknown command '$cmd' (start, stop, dsn)" ;;
+  *) die "unknown command '$cmd' (start, stop, crash, dsn)" ;;
 esac
