@@ -25,7 +25,7 @@ public sealed class SoakTests
 
     // Above this many row versions a final read is split by known time, so it stays small whatever a
     // server-side cap on rows per read is set to.
-    private const int RowsPerFinalRead = 50_000;
+    private const int RowsPerFinalRead = 10_000;
 
     [Test]
     public async Task SixteenClientsOfThreeTenants_RunWithoutErrorsOrLeaks_AndEachTenantReadsBackExactlyItsOwnData()
