@@ -50,6 +50,7 @@ public sealed class SoakTests
             await using var api = await ApiProcess.StartAsync(dsn);
             var result = await SoakAsync(api, dsn, tenants, duration);
             Report(result, api, duration);
+            Assert.That(api.HasExited, Is.False, "the API process died: " + string.Join(Environment.NewLine, api.Output.TakeLast(40)));
             AssertHealthy(result);
         }
         finally
@@ -75,7 +76,7 @@ public sealed class SoakTests
         await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @db", pg);
         count.Parameters.AddWithValue("db", database);
         await using var connections = EverySecond.Start(async () => (long)(await count.ExecuteScalarAsync())!);
-        await using var memory = EverySecond.Start(() => Task.FromResult(api.ResidentBytes()));
+        await using var memory = EverySecond.Start(() => Task.FromResult(api.HasExited ? 0 : api.ResidentBytes()));
 
         var http = Enumerable.Range(0, Clients).Select(i => api.CreateClient(tenants[i % Tenants].Key)).ToList();
         try
