@@ -141,6 +141,120 @@ public sealed class FaultTests
         }
     }
 
+    [Test]
+    public async Task PostgresCrashedAndRestarted_During_UploadsReadsUpdates_AcknowledgedUploadsSurvive()
+    {
+        var faults = TestSize.Pick(3, 20);
+        var random = new Random(Seed);
+        var cluster = Path.Combine(Path.GetTempPath(), $"timedb-crash-{Guid.NewGuid():N}");
+        var started = await ClusterAsync("start", cluster);
+        Assert.That(started.ExitCode, Is.Zero, started.Error);
+        var admin = started.Out.Trim();
+        var uri = admin[..admin.LastIndexOf('/')] + "/timedb";
+        var dsn = Infrastructure.Configuration.PostgresUri.ToNpgsql(uri);
+        var ledger = new UploadLedger();
+        var client = new FaultClient();
+        ApiProcess? api = null;
+        try
+        {
+            Assert.That((await CliRunner.RunAsync(["create", "tables", "--dsn", uri, "-y"])).ExitCode, Is.Zero);
+            api = await ApiProcess.StartAsync(dsn);
+            using var http = api.CreateClient(timeout: TimeSpan.FromSeconds(60));
+            using var stop = new CancellationTokenSource();
+
+            Task[] uploaders = [.. Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+            {
+                var own = new Random(Seed + i);
+                while (!stop.IsCancellationRequested)
+                {
+                    await client.UploadUntilAcknowledgedAsync(http, ledger.NewAttempt($"u{i}_", own.Next(500, 20_000)), TimeSpan.FromMinutes(2));
+                }
+            }))];
+            Task[] readers = [.. Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await client.ReadAsync(http, i == 0 ? "/values?series_key=u0_1" : "/values?mode=overlapping&series_key=u1_2&series_key=u2_3");
+                    await Task.Delay(20);
+                }
+            }))];
+            var updater = Task.Run(async () =>
+            {
+                var own = new Random(Seed);
+                while (!stop.IsCancellationRequested)
+                {
+                    if (ledger.AcknowledgedAttempts().FirstOrDefault() is { } target)
+                    {
+                        await client.UpdateAsync(http, target, own.Next(1, 1000));
+                    }
+
+                    await Task.Delay(20);
+                }
+            });
+
+            int down503 = 0;
+            var recoveries = new List<double>();
+            for (var fault = 0; fault < faults; fault++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1_000, 3_000)));
+                Assert.That((await ClusterAsync("crash", cluster)).ExitCode, Is.Zero);
+
+                // While PostgreSQL is away the API answers, with 503 and Retry-After.
+                using (var probe = await http.GetAsync("/values?series_key=u0_1"))
+                {
+                    Assert.That(probe.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await probe.Content.ReadAsStringAsync());
+                    Assert.That(probe.Headers.RetryAfter, Is.Not.Null);
+                    down503++;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, 1_500)));
+                Assert.That((await ClusterAsync("start", cluster)).ExitCode, Is.Zero);
+                var clock = Stopwatch.StartNew();
+                while (true)
+                {
+                    using var ready = await http.GetAsync("/values?series_key=u0_1");
+                    if (ready.StatusCode == HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+
+                    Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "the API recovers by itself");
+                    await Task.Delay(100);
+                }
+
+                recoveries.Add(clock.Elapsed.TotalSeconds);
+            }
+
+            await stop.CancelAsync();
+            await Task.WhenAll([.. uploaders, .. readers, updater]);
+
+            var check = await ledger.CheckAsync(dsn);
+            await TestContext.Out.WriteLineAsync(
+                $"PostgreSQL crash (pg_ctl -m immediate) during 4 uploaders, 2 readers, 1 updater (seed {Seed}): faults injected {faults}, " +
+                $"probes answered 503 while down {down503}, recovery after restart max {recoveries.Max():0.0} s; uploads acknowledged {ledger.Acknowledged}; " +
+                $"runs stored {check.Runs}; partial runs {check.PartialRuns}; stored twice {check.DuplicatedAttempts}; acknowledged but missing {check.AcknowledgedMissing}; " +
+                $"{client.Describe()}");
+            await ledger.AssertConsistentAsync(dsn);
+            Assert.That(client.Unexpected5xx, Is.Zero, client.Describe());
+            Assert.That(check.Runs, Is.EqualTo(ledger.Acknowledged), "every upload was retried until acknowledged, and stored once");
+            Assert.That(client.Outcomes.GetValueOrDefault("upload 503") + client.Outcomes.GetValueOrDefault("upload no-answer"), Is.Positive,
+                "some uploads were caught by a crash");
+        }
+        finally
+        {
+            if (api is not null)
+            {
+                await api.DisposeAsync();
+            }
+
+            await ClusterAsync("stop", cluster);
+            Directory.Delete(cluster, recursive: true);
+        }
+    }
+
+    private static Task<ProcessResult> ClusterAsync(string command, string directory) =>
+        ProcessRunner.RunAsync("bash", [RepositoryPaths.Script("deploy/local-postgres.sh"), command, directory], timeout: TimeSpan.FromMinutes(3));
+
     /// <summary>Sends the head of an upload and <paramref name="cut"/> bytes of its body, then closes the socket.</summary>
     private static async Task SendPartOfTheBodyAsync(Uri server, byte[] body, int cut, bool chunked)
     {

@@ -46,6 +46,8 @@ internal sealed class UploadLedger
 
     public int Acknowledged => _attempts.Count(a => a.AcknowledgedRun is not null);
 
+    public IEnumerable<UploadAttempt> AcknowledgedAttempts() => _attempts.Where(a => a.AcknowledgedRun is not null && a.FirstSeries is not null);
+
     public UploadAttempt NewAttempt(string valueKeyPrefix, int rows)
     {
         var attempt = new UploadAttempt(valueKeyPrefix, rows);
