@@ -20,6 +20,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [HttpPost("runs")]
     [HttpPost("upload")]
     [UploadBodySizeLimit]
+    [JsonUploadBody]
     [Consumes("application/json")]
     [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -11,6 +11,8 @@ internal static class ApiPipeline
         app.UseStatusCodePages();
         // Request logs carry method, path, status and timing; never headers or bodies.
         app.UseSerilogRequestLogging();
+        // Oversized query strings and headers, and unparseable Content-Types, stop here (ADR-008).
+        app.UseHttpInputGuard();
         app.UseTimeDbOpenApi();
         app.UseAuthentication();
         app.UseRateLimiter();
