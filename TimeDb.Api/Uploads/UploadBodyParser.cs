@@ -117,11 +117,6 @@ internal sealed class UploadBodyParser
             AddError("run_start_time", "run_start_time is required");
         }
 
-        if (RunStartTime is { } start && RunFinishTime is { } finish && finish < start)
-        {
-            AddError("run_finish_time", "run_finish_time must not be before run_start_time");
-        }
-
         if ((!_sawRows || _rowsWereNull) && !Errors.ContainsKey("value_rows"))
         {
             AddError("value_rows", "value_rows is required (a list of {valid_time, value_key, value})");
