@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddTimeDbLimits(configuration);
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddHostedService<IdempotencyJanitor>();
+        services.AddHttpInputLimits(configuration);
 
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentTenant, HttpCurrentTenant>();
@@ -57,6 +58,10 @@ public static class DependencyInjection
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         // Numbers are numbers: "1.5" and "NaN" as strings are refused (the web defaults would accept them).
         options.NumberHandling = JsonNumberHandling.Strict;
+        // A name given twice is ambiguous (which one wins?): refused, like the upload parser does (ADR-008).
+        options.AllowDuplicateProperties = false;
+        options.Converters.Add(new StorableStringConverter());
+        options.Converters.Add(new FiniteDoubleConverter());
         options.Converters.Add(new UtcDateTimeOffsetConverter());
         options.Converters.Add(new OptionalJsonConverterFactory());
         // Deeply nested junk is refused early.

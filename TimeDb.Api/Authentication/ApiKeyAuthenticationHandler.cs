@@ -30,7 +30,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (values.Count != 1 || !ApiKeySecret.TryParse(values.ToString().Trim(), out var secret))
+        if (values.Count != 1 || !ApiKeySecret.TryParse(values.ToString().Trim(' ', '\t'), out var secret))
         {
             return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);
         }

@@ -25,6 +25,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [UploadBodySizeLimit]
     [HeavyRequest]
     [RequestTimeout(LimitsSetup.UploadTimeoutPolicy)]
+    [JsonUploadBody]
     [Consumes("application/json")]
     [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -44,7 +45,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
         [FromHeader(Name = IdempotencyKey.HeaderName)] string? idempotencyKey,
         CancellationToken cancellationToken)
     {
-        // A retry with the same Idempotency-Key and body answers as the first upload did (ADR-008).
+        // A retry with the same Idempotency-Key and body answers as the first upload did (ADR-009).
         // The parameter documents the header; presence is checked on the raw headers, as an empty key binds to null.
         var key = Request.Headers.ContainsKey(IdempotencyKey.HeaderName) ? IdempotencyKey.Validate(idempotencyKey) : null;
         using var bodyHash = key is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

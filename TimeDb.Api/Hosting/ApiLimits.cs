@@ -1,6 +1,6 @@
 namespace TimeDb.Api.Hosting;
 
-/// <summary>Request size, row, time and concurrency limits (appsettings <c>TimeDb:Limits</c>); ADR-009 says why these values.</summary>
+/// <summary>Request size, row, time and concurrency limits (appsettings <c>TimeDb:Limits</c>); ADR-010 says why these values.</summary>
 public sealed class ApiLimits
 {
     public const string Section = "TimeDb:Limits";

@@ -13,6 +13,8 @@ internal static class ApiPipeline
         app.UseSerilogRequestLogging(RequestLogging.Configure);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Oversized query strings and headers, and unparseable Content-Types, stop here (ADR-008).
+        app.UseHttpInputGuard();
         app.UseTimeDbOpenApi();
         app.UseAuthentication();
         app.UseRateLimiter();

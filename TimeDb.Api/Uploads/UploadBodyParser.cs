@@ -20,6 +20,7 @@ internal sealed class UploadBodyParser
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _rootNames = new(StringComparer.Ordinal);
     private readonly HashSet<(string Key, long ValidTime, long ValidTimeEnd)> _seen = [];
     private readonly JsonSerializerOptions _json;
     private JsonReaderState _state = new(ReaderOptions);
@@ -35,6 +36,17 @@ internal sealed class UploadBodyParser
     {
         _json = json;
         _maxRows = maxRows;
+    }
+
+    [Flags]
+    private enum RowField
+    {
+        None = 0,
+        ValidTime = 1,
+        ValueKey = 2,
+        Value = 4,
+        ValidTimeEnd = 8,
+        SeriesId = 16,
     }
 
     private enum Stage
@@ -145,6 +157,12 @@ internal sealed class UploadBodyParser
             _stage = Stage.Failed;
             AddError("body", $"malformed JSON: {FirstSentence(ex.Message)} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
         }
+        catch (InvalidOperationException)
+        {
+            // GetString() on a string that is not valid UTF-8 or holds a lone surrogate escape.
+            _stage = Stage.Failed;
+            AddError("body", $"malformed JSON: a string {StorableStringConverter.InvalidText}");
+        }
 
         _state = reader.CurrentState;
         return reader.Position;
@@ -181,7 +199,7 @@ internal sealed class UploadBodyParser
                 if (reader.TokenType == JsonTokenType.EndObject)
                 {
                     _stage = Stage.Done;
-                    return false;
+                    return true;
                 }
 
                 var isRows = reader.ValueTextEquals("value_rows"u8);
@@ -194,6 +212,7 @@ internal sealed class UploadBodyParser
 
                 if (isRows && reader.TokenType == JsonTokenType.StartArray)
                 {
+                    RefuseRepeatedName(name);
                     _sawRows = true;
                     _stage = Stage.Rows;
                     return true;
@@ -206,6 +225,7 @@ internal sealed class UploadBodyParser
                     return false;
                 }
 
+                RefuseRepeatedName(name);
                 ReadRootProperty(name, ref valueStart);
                 return true;
 
@@ -238,6 +258,16 @@ internal sealed class UploadBodyParser
                 ReadRow(ref rowStart);
                 return true;
 
+            case Stage.Done:
+                // Only whitespace may follow the object: the reader throws on anything else ("two objects", garbage).
+                if (reader.Read())
+                {
+                    AddError("body", "malformed JSON: data after the end of the JSON object");
+                    _stage = Stage.Failed;
+                }
+
+                return false;
+
             default:
                 return false;
         }
@@ -259,10 +289,10 @@ internal sealed class UploadBodyParser
             case "workflow_id":
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    WorkflowId = reader.GetString();
-                    if (string.IsNullOrWhiteSpace(WorkflowId))
+                    WorkflowId = reader.GetString()!;
+                    if (UploadRules.CheckWorkflowId(WorkflowId) is { } workflowProblem)
                     {
-                        AddError(name, UploadRules.DefaultWorkflowMessage);
+                        AddError(name, workflowProblem);
                     }
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
@@ -286,7 +316,14 @@ internal sealed class UploadBodyParser
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     using var document = JsonDocument.ParseValue(ref reader);
-                    RunParamsJson = document.RootElement.GetRawText();
+                    if (RunParamsCheck.Problem(document.RootElement) is { } paramsProblem)
+                    {
+                        AddError(name, paramsProblem);
+                    }
+                    else
+                    {
+                        RunParamsJson = document.RootElement.GetRawText();
+                    }
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -330,21 +367,34 @@ internal sealed class UploadBodyParser
         double? value = null;
         Guid? seriesId = null;
         var errorsBefore = _errorCount;
+        var seen = RowField.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("valid_time"u8))
+            var field = reader.ValueTextEquals("valid_time"u8) ? RowField.ValidTime
+                : reader.ValueTextEquals("value_key"u8) ? RowField.ValueKey
+                : reader.ValueTextEquals("value"u8) ? RowField.Value
+                : reader.ValueTextEquals("valid_time_end"u8) ? RowField.ValidTimeEnd
+                : reader.ValueTextEquals("series_id"u8) ? RowField.SeriesId
+                : RowField.None;
+            if (field != RowField.None && (seen & field) != 0)
+            {
+                AddError($"value_rows[{index}]", $"{reader.GetString()} appears more than once in the row");
+            }
+
+            seen |= field;
+            if (field == RowField.ValidTime)
             {
                 reader.Read();
                 validTime = ReadTime(ref reader, $"value_rows[{index}].valid_time", nullable: true);
             }
-            else if (reader.ValueTextEquals("value_key"u8))
+            else if (field == RowField.ValueKey)
             {
                 reader.Read();
                 key = reader.TokenType == JsonTokenType.String ? Intern(ref reader)
                     : reader.TokenType == JsonTokenType.Null ? null
                     : Fail<string>($"value_rows[{index}].value_key", "has the wrong type: expected a string");
             }
-            else if (reader.ValueTextEquals("value"u8))
+            else if (field == RowField.Value)
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number) && double.IsFinite(number))
@@ -358,12 +408,12 @@ internal sealed class UploadBodyParser
                         : "has the wrong type: expected a number");
                 }
             }
-            else if (reader.ValueTextEquals("valid_time_end"u8))
+            else if (field == RowField.ValidTimeEnd)
             {
                 reader.Read();
                 validTimeEnd = ReadTime(ref reader, $"value_rows[{index}].valid_time_end", nullable: true);
             }
-            else if (reader.ValueTextEquals("series_id"u8))
+            else if (field == RowField.SeriesId)
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var id))
@@ -471,9 +521,13 @@ internal sealed class UploadBodyParser
 
             return map;
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            AddError(path, "has the wrong type: expected an object of strings");
+            // Our own refusals (a NUL, invalid text, a repeated key) say what is wrong; type errors get one message.
+            var message = ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) || ex.Message.Length == 0
+                ? "has the wrong type: expected an object of strings"
+                : CutPath(ex.Message);
+            AddError(path, message);
             return null;
         }
     }
@@ -510,6 +564,20 @@ internal sealed class UploadBodyParser
         }
 
         list.Add(message);
+    }
+
+    private void RefuseRepeatedName(string name)
+    {
+        if (!_rootNames.Add(name))
+        {
+            AddError(name, $"{name} appears more than once in the body");
+        }
+    }
+
+    private static string CutPath(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut >= 0 ? message[..cut] : message).Trim();
     }
 
     private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];

@@ -1,6 +1,7 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
 using TimeDb.Domain.Runs;
+using TimeDb.Domain.Text;
 
 namespace TimeDb.Api.Validation;
 
@@ -22,5 +23,6 @@ internal sealed class RunsQueryValidator : AbstractValidator<RunsQueryParameters
             .WithMessage($"limit must be from 1 to {RunsQueryParameters.MaxLimit}");
         RuleFor(x => x.StartTime).Must((q, start) => start is null || q.EndTime is null || start <= q.EndTime)
             .WithMessage("start_time is after end_time");
+        RuleFor(x => x.WorkflowId).Must(w => !TextRules.HasNul(w)).WithMessage($"workflow_id {TextRules.NulMessage}");
     }
 }

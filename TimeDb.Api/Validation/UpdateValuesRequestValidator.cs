@@ -12,7 +12,9 @@ internal sealed class UpdateValuesRequestValidator : AbstractValidator<UpdateVal
         RuleFor(x => x.Updates).NotNull().WithMessage("updates is required (a list of corrections)")
             .Must(u => u is null || u.Count > 0).WithMessage("updates must not be empty")
             .Must(u => u is null || u.Count <= MaxBatch).WithMessage($"at most {MaxBatch} updates per request");
-        RuleForEach(x => x.Updates).SetValidator(new ValueUpdateRequestValidator());
+        // A null item would skip the item validator and fail later: refused here.
+        RuleForEach(x => x.Updates).NotNull().WithMessage("an update must be an object, not null")
+            .SetValidator(new ValueUpdateRequestValidator());
     }
 }
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
+using TimeDb.Domain.Text;
 
 namespace TimeDb.Api.Validation;
 
@@ -17,6 +18,7 @@ internal sealed class ValuesQueryValidator : AbstractValidator<ValuesQueryParame
             .WithMessage("start_known is after end_known");
         RuleFor(x => x.AllVersions).Must((q, all) => all != true || string.Equals(q.Mode, "overlapping", StringComparison.OrdinalIgnoreCase))
             .WithMessage("all_versions applies to mode=overlapping only");
-        RuleForEach(x => x.SeriesKey).Must(k => !string.IsNullOrWhiteSpace(k)).WithMessage("series_key must not be blank");
+        RuleForEach(x => x.SeriesKey).Must(k => !string.IsNullOrWhiteSpace(k)).WithMessage("series_key must not be blank")
+            .Must(k => !TextRules.HasNul(k)).WithMessage($"series_key {TextRules.NulMessage}");
     }
 }

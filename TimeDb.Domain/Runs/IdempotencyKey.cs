@@ -4,7 +4,7 @@ namespace TimeDb.Domain.Runs;
 
 /// <summary>
 /// The client's <c>Idempotency-Key</c> for an upload with the SHA-256 of the request body. A retry with the
-/// same key and body gets the first answer; the same key with another body is a conflict (ADR-008).
+/// same key and body gets the first answer; the same key with another body is a conflict (ADR-009).
 /// </summary>
 public sealed record IdempotencyKey(string Key, byte[] RequestHash)
 {

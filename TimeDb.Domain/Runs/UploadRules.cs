@@ -1,4 +1,5 @@
 using System.Globalization;
+using TimeDb.Domain.Text;
 
 namespace TimeDb.Domain.Runs;
 
@@ -6,12 +7,23 @@ namespace TimeDb.Domain.Runs;
 public static class UploadRules
 {
     public const int MaxValueKeyLength = 512;
+
+    /// <summary>workflow_id is indexed: a bounded length keeps every index entry storable.</summary>
+    public const int MaxWorkflowIdLength = 512;
     public const string DefaultWorkflowMessage = "workflow_id must not be blank (leave it out for 'api-workflow')";
 
     /// <summary>Null when the key is fine, else what is wrong with it.</summary>
     public static string? CheckValueKey(string? key) =>
         string.IsNullOrWhiteSpace(key) ? "value_key is required and must not be blank"
         : key.Length > MaxValueKeyLength ? $"value_key must be at most {MaxValueKeyLength} characters"
+        : TextRules.HasNul(key) ? $"value_key {TextRules.NulMessage}"
+        : null;
+
+    /// <summary>Null when a given workflow_id is fine, else what is wrong with it.</summary>
+    public static string? CheckWorkflowId(string workflowId) =>
+        string.IsNullOrWhiteSpace(workflowId) ? DefaultWorkflowMessage
+        : workflowId.Length > MaxWorkflowIdLength ? $"workflow_id must be at most {MaxWorkflowIdLength} characters"
+        : TextRules.HasNul(workflowId) ? $"workflow_id {TextRules.NulMessage}"
         : null;
 
     public static string? CheckInterval(DateTimeOffset validTime, DateTimeOffset? validTimeEnd) =>

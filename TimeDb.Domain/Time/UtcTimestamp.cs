@@ -13,6 +13,12 @@ public static class UtcTimestamp
             return false;
         }
 
+        // DateTimeOffset.TryParse ignores a trailing NUL; no control character belongs in a time.
+        if (text.Any(char.IsControl))
+        {
+            return false;
+        }
+
         var s = text.Trim();
         // Require the ISO shape (yyyy-MM-dd…) so culture-specific forms like 01/02/2025 are refused.
         if (s.Length < 10 || !char.IsAsciiDigit(s[0]) || s[4] != '-' || s[7] != '-')

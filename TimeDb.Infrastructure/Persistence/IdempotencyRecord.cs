@@ -1,6 +1,6 @@
 namespace TimeDb.Infrastructure.Persistence;
 
-/// <summary>An upload made with an <c>Idempotency-Key</c>: the key, the body's hash and the answer (ADR-008).</summary>
+/// <summary>An upload made with an <c>Idempotency-Key</c>: the key, the body's hash and the answer (ADR-009).</summary>
 public sealed class IdempotencyRecord
 {
     public Guid TenantId { get; set; }

@@ -9,7 +9,7 @@ namespace TimeDb.Infrastructure.Runs;
 /// <summary>
 /// The idempotency_keys rows of an upload, written in the upload's own transaction: the key is claimed first
 /// (a concurrent upload with the same key waits on it), the answer recorded last, and both vanish with a
-/// rollback, so a key is never remembered for an upload that did not land (ADR-008).
+/// rollback, so a key is never remembered for an upload that did not land (ADR-009).
 /// </summary>
 internal static class IdempotencyLedger
 {

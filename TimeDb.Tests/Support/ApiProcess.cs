@@ -126,6 +126,10 @@ internal sealed class ApiProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer the first request (a busy machine, a cold start): ask again.
+            }
 
             await Task.Delay(100);
         }
