@@ -85,7 +85,11 @@ public static class TimeDbApi
         {
             // EF Core would log a failed command a second time (the request log already carries the exception).
             logger.MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Fatal);
-            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            // ASP.NET's own per-request events carry the query string (series keys, tenant ids): the request
+            // log above replaces them, whatever level Microsoft.AspNetCore is set to.
+            logger.MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", Serilog.Events.LogEventLevel.Warning);
+            // Sinks registered as services are added too (the test suite reads every event this way).
+            logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
             // Console writes happen on a background thread: a request never waits for the terminal or a
             // pipe. Beyond 10,000 queued events (a stalled reader) new events are dropped, not waited for.
             logger.WriteTo.Async(sink =>

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 using TimeDb.Api.Hosting;
 
 namespace TimeDb.Tests.Support;
@@ -10,7 +12,9 @@ internal sealed class ApiFactory(string connectionString, IReadOnlyDictionary<st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting(TimeDbApi.DsnSetting, connectionString);
-        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // Information: every request's event reaches SuiteLogSink, which is checked for secrets at the end of the run.
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Information");
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(SuiteLogSink.Instance));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -40,6 +40,25 @@ public sealed class TestEnvironment
         });
     }
 
+    /// <summary>
+    /// The whole run's API log events (SuiteLogSink) hold no API key and no database password: a failure here
+    /// fails the run. The keys are recognised by their shape (tdb_ and 32 hex digits).
+    /// </summary>
+    private static void CheckSuiteLogs()
+    {
+        var password = new NpgsqlConnectionStringBuilder(Server.AdminConnectionString).Password;
+        var keyShape = new System.Text.RegularExpressions.Regex("tdb_[0-9a-f]{32}");
+        var leaks = SuiteLogSink.Instance.Events
+            .Where(e => keyShape.IsMatch(e) || (!string.IsNullOrEmpty(password) && e.Contains(password, StringComparison.Ordinal)))
+            .ToList();
+        TestContext.Progress.WriteLine($"suite logs: {SuiteLogSink.Instance.Count} API log events checked, {leaks.Count} with a key or password");
+        if (leaks.Count > 0)
+        {
+            // Not the events themselves: the secret would land in the CI log. Run LogSafetyTests to see where.
+            throw new InvalidOperationException($"{leaks.Count} API log event(s) hold an API key or the database password");
+        }
+    }
+
     /// <summary>Empties every data table of the shared database.</summary>
     internal static async Task ResetAsync()
     {
@@ -51,6 +70,7 @@ public sealed class TestEnvironment
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        CheckSuiteLogs();
         if (_server is not null)
         {
             await _server.DropDatabaseAsync(AppConnectionString);
