@@ -22,8 +22,11 @@ public sealed class AuthCacheOptions
 /// Looks keys up by hash, with a short-lived in-process cache so the common case costs no query.
 /// The hash found is compared in constant time with the hash asked for.
 /// </summary>
-internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cache, IOptions<AuthCacheOptions> options) : IApiKeyStore
+internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cache, IOptions<AuthCacheOptions> options) : IApiKeyStore, IDisposable
 {
+    // A flood of distinct (wrong) keys misses the cache every time: at most this many lookups hold a connection.
+    private readonly SemaphoreSlim _lookups = new(8);
+
     private const string FindByHash = """
         SELECT k.key_id, k.user_id, k.tenant_id, u.email, u.tier, u.is_admin, u.is_active, k.revoked_at, k.key_hash
         FROM api_keys k JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.user_id
@@ -34,22 +37,30 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cach
     {
         ArgumentNullException.ThrowIfNull(keyHash);
         var cacheKey = "apikey:" + Convert.ToHexString(keyHash);
-        if (cache.TryGetValue(cacheKey, out KeyOwner? cached))
-        {
-            return cached;
-        }
-
-        var owner = await QueryAsync(keyHash, cancellationToken);
-        cache.Set(cacheKey, owner, options.Value.KeyCacheTtl);
-        return owner;
+        return await cache.GetOrLoadAsync(cacheKey, options.Value.KeyCacheTtl, () => QueryAsync(keyHash), cancellationToken);
     }
 
-    private async Task<KeyOwner?> QueryAsync(byte[] keyHash, CancellationToken cancellationToken)
+    public void Dispose() => _lookups.Dispose();
+
+    private async Task<KeyOwner?> QueryAsync(byte[] keyHash)
+    {
+        await _lookups.WaitAsync();
+        try
+        {
+            return await ReadOwnerAsync(keyHash);
+        }
+        finally
+        {
+            _lookups.Release();
+        }
+    }
+
+    private async Task<KeyOwner?> ReadOwnerAsync(byte[] keyHash)
     {
         await using var command = dataSource.CreateCommand(FindByHash);
         command.Parameters.AddWithValue("key_hash", keyHash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
         {
             return null;
         }
