@@ -49,9 +49,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
         DomainException e => Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message),
         BadHttpRequestException e => Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", e.Message),
-        _ when DatabaseErrors.Classify(exception) is { Problem: DatabaseProblem.QueryTimeout or DatabaseProblem.Timeout } db =>
-            Problem(StatusCodes.Status504GatewayTimeout, "Database timeout", db.Message),
-        _ when DatabaseErrors.Classify(exception) is { } db => Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", db.Message),
+        _ when DatabaseErrors.Classify(exception) is { } db => db.Problem is DatabaseProblem.QueryTimeout or DatabaseProblem.Timeout
+            ? Problem(StatusCodes.Status504GatewayTimeout, "Database timeout", db.Message)
+            : Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", db.Message),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal server error",
             "An unexpected error occurred. Quote the traceId when reporting it."),
     };
