@@ -83,7 +83,8 @@ internal sealed class FaultClient
     {
         try
         {
-            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            // Headers first: a 200 whose stream a crash cuts short is "read cut", not "no answer".
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
             try
             {
                 await response.Content.ReadAsByteArrayAsync();
