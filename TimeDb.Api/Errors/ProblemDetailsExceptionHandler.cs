@@ -56,11 +56,5 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             "An unexpected error occurred. Quote the traceId when reporting it."),
     };
 
-    private static ProblemDetails Problem(int status, string title, string detail) => new()
-    {
-        Status = status,
-        Title = title,
-        Detail = detail,
-        Type = $"https://httpstatuses.io/{status}",
-    };
+    private static ProblemDetails Problem(int status, string title, string detail) => Problems.Create(status, title, detail);
 }

@@ -1,3 +1,4 @@
+using TimeDb.Api.Errors;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace TimeDb.Api.Hosting;
 /// media type at all (415; MVC's own parser throws on some, e.g. <c>application/json; charset=</c>).
 /// Every refusal is a problem body, like the rest of the API (ADR-008).
 /// </summary>
-internal sealed class HttpInputGuard(RequestDelegate next, IOptions<HttpInputLimits> options, IProblemDetailsService problems)
+internal sealed class HttpInputGuard(RequestDelegate next, IOptions<HttpInputLimits> options)
 {
     private readonly HttpInputLimits _limits = options.Value;
 
@@ -64,21 +65,8 @@ internal sealed class HttpInputGuard(RequestDelegate next, IOptions<HttpInputLim
         return total;
     }
 
-    private async Task RefuseAsync(HttpContext context, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = title,
-                Detail = detail,
-                Type = $"https://httpstatuses.io/{status}",
-            },
-        });
-    }
+    private static Task RefuseAsync(HttpContext context, int status, string title, string detail) =>
+        Problems.WriteAsync(context, status, title, detail);
 
     private static string Shorten(string text)
     {

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using TimeDb.Api.Errors;
 using TimeDb.Api.Hosting;
 
 namespace TimeDb.Api.Limits;
@@ -37,19 +36,8 @@ internal sealed class HeavyRequestGate(IOptions<ApiLimits> limits) : IDisposable
             return;
         }
 
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Server busy",
-                Type = "https://httpstatuses.io/503",
-                Detail = $"The server is serving as many reads, uploads and updates as it can; retry in {RetryAfterSeconds} s.",
-            },
-        });
+        await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Server busy",
+            $"The server is serving as many reads, uploads and updates as it can; retry in {RetryAfterSeconds} s.", RetryAfterSeconds);
     }
 
     public void Dispose() => _limiter.Dispose();

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using TimeDb.Api.Authentication;
+using TimeDb.Api.Errors;
 using TimeDb.Domain.Entities;
 
 namespace TimeDb.Api.RateLimiting;
@@ -74,19 +74,8 @@ internal static class TierRateLimits
         var http = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var tier = http.User.FindFirst(ApiKeyDefaults.Claims.Tier)?.Value;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Type = "https://httpstatuses.io/429",
-                Detail = $"The rate limit of your tier ({tier}) is used up; retry in {seconds} s or ask for a higher tier.",
-            },
-        });
+        await Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"The rate limit of your tier ({tier}) is used up; retry in {seconds} s or ask for a higher tier.", seconds);
     }
 }
