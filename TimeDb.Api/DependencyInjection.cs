@@ -3,8 +3,6 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using TimeDb.Api.Authentication;
 using TimeDb.Api.Errors;
 using TimeDb.Api.RateLimiting;
@@ -27,7 +25,6 @@ public static class DependencyInjection
         services.AddTimeDbLimits(configuration);
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddHostedService<IdempotencyJanitor>();
-        services.AddHttpInputLimits(configuration);
 
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentTenant, HttpCurrentTenant>();

@@ -34,4 +34,20 @@ public sealed class ApiLimits
 
     /// <summary>Heavy requests that may wait for a slot; beyond it the answer is 503 with Retry-After.</summary>
     public int HeavyRequestQueue { get; set; } = 64;
+
+    // Request line and headers. Kestrel's own limits are set well above the API's, so an oversized query
+    // string or header block reaches HttpInputGuard and is answered with a problem body instead of
+    // Kestrel's empty 414/431 (ADR-008). Beyond Kestrel's limits the connection is refused by Kestrel itself.
+
+    /// <summary>Longest query string (after the <c>?</c>, as sent) the API reads; longer → 414.</summary>
+    public int MaxQueryStringBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Largest total of header names and values the API reads; larger → 431.</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Kestrel's hard limit on the request line; beyond it Kestrel answers 414 with an empty body.</summary>
+    public int KestrelMaxRequestLineBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Kestrel's hard limit on all headers; beyond it Kestrel answers 431 with an empty body.</summary>
+    public int KestrelMaxRequestHeadersBytes { get; set; } = 256 * 1024;
 }

@@ -9,13 +9,13 @@ namespace TimeDb.Api.Hosting;
 
 /// <summary>
 /// Refuses requests whose shape no endpoint accepts, before authentication touches the database: a query
-/// string or header block over <see cref="HttpInputLimits"/> (414, 431) and a Content-Type that is not a
+/// string or header block over <see cref="ApiLimits"/> (414, 431) and a Content-Type that is not a
 /// media type at all (415; MVC's own parser throws on some, e.g. <c>application/json; charset=</c>).
 /// Every refusal is a problem body, like the rest of the API (ADR-008).
 /// </summary>
-internal sealed class HttpInputGuard(RequestDelegate next, IOptions<HttpInputLimits> options)
+internal sealed class HttpInputGuard(RequestDelegate next, IOptions<ApiLimits> options)
 {
-    private readonly HttpInputLimits _limits = options.Value;
+    private readonly ApiLimits _limits = options.Value;
 
     public Task InvokeAsync(HttpContext context)
     {

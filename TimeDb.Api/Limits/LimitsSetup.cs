@@ -6,7 +6,7 @@ using TimeDb.Infrastructure.Configuration;
 
 namespace TimeDb.Api.Limits;
 
-/// <summary>Registers every limit of <see cref="ApiLimits"/>: body sizes, statement and request timeouts, the heavy-request gate.</summary>
+/// <summary>Registers every limit of <see cref="ApiLimits"/>: request line, header and body sizes, statement and request timeouts, the heavy-request gate.</summary>
 internal static class LimitsSetup
 {
     public const string UploadTimeoutPolicy = "upload";
@@ -15,7 +15,12 @@ internal static class LimitsSetup
     {
         services.Configure<ApiLimits>(configuration.GetSection(ApiLimits.Section));
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ApiLimits>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+            .Configure<IOptions<ApiLimits>>((kestrel, limits) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+                kestrel.Limits.MaxRequestLineSize = limits.Value.KestrelMaxRequestLineBytes;
+                kestrel.Limits.MaxRequestHeadersTotalSize = limits.Value.KestrelMaxRequestHeadersBytes;
+            });
         services.AddOptions<DatabaseTimeouts>().Configure<IOptions<ApiLimits>>((database, limits) =>
         {
             database.StatementTimeoutSeconds = limits.Value.StatementTimeoutSeconds;
