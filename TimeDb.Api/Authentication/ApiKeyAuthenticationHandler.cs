@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using TimeDb.Api.Errors;
 using Microsoft.Extensions.Options;
 using TimeDb.Domain.Security;
 using TimeDb.Domain.Users;
@@ -61,28 +62,19 @@ internal sealed class ApiKeyAuthenticationHandler(
         var message = result.Failure is null ? ApiKeyDefaults.MissingKey : ApiKeyDefaults.InvalidKey;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Challenge;
-        await WriteProblemAsync(new ProblemDetails
-        {
-            Status = StatusCodes.Status401Unauthorized,
-            Title = "Unauthorized",
-            Type = "https://httpstatuses.io/401",
-            Detail = message == ApiKeyDefaults.MissingKey
-                ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
-                : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.",
-            Extensions = { ["error"] = "Unauthorized", ["message"] = message },
-        });
+        var problem = Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", message == ApiKeyDefaults.MissingKey
+            ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
+            : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.");
+        problem.Extensions["error"] = "Unauthorized";
+        problem.Extensions["message"] = message;
+        await WriteProblemAsync(problem);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await WriteProblemAsync(new ProblemDetails
-        {
-            Status = StatusCodes.Status403Forbidden,
-            Title = "Forbidden",
-            Type = "https://httpstatuses.io/403",
-            Detail = "Your API key may not do this: it needs an admin user (`timedb users create --admin`).",
-        });
+        await WriteProblemAsync(Problems.Create(StatusCodes.Status403Forbidden, "Forbidden",
+            "Your API key may not do this: it needs an admin user (`timedb users create --admin`)."));
     }
 
     private ValueTask WriteProblemAsync(ProblemDetails problem) =>

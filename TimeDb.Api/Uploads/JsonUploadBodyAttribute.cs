@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Net.Http.Headers;
+using TimeDb.Api.Errors;
 
 namespace TimeDb.Api.Uploads;
 
@@ -22,15 +23,9 @@ internal sealed class JsonUploadBodyAttribute : Attribute, IResourceFilter
             return;
         }
 
-        context.Result = new ObjectResult(new ProblemDetails
-        {
-            Status = StatusCodes.Status415UnsupportedMediaType,
-            Title = "Unsupported media type",
-            Type = "https://httpstatuses.io/415",
-            Detail = header is null
-                ? "An upload needs the header 'Content-Type: application/json'."
-                : "An upload must be 'application/json' in UTF-8 (no other charset).",
-        })
+        context.Result = new ObjectResult(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", header is null
+            ? "An upload needs the header 'Content-Type: application/json'."
+            : "An upload must be 'application/json' in UTF-8 (no other charset)."))
         {
             StatusCode = StatusCodes.Status415UnsupportedMediaType,
             ContentTypes = { "application/problem+json" },
