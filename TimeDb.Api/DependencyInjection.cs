@@ -13,6 +13,7 @@ using TimeDb.Api.OpenApi;
 using TimeDb.Api.Tenancy;
 using TimeDb.Api.Validation;
 using TimeDb.Domain.Tenancy;
+using TimeDb.Infrastructure.Housekeeping;
 using TimeDb.Infrastructure.Runs;
 
 namespace TimeDb.Api;
@@ -24,7 +25,7 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddTimeDbLimits(configuration);
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
-        services.AddHostedService<IdempotencyJanitor>();
+        services.AddHostedService<ExpiredRowsJanitor>();
 
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentTenant, HttpCurrentTenant>();

@@ -20,6 +20,7 @@ public static class TimeDbCli
             SchemaCommands.Create(console),
             SchemaCommands.Delete(console),
             ApiCommand.Create(console),
+            HealthCommand.Create(console),
             UserCommands.Create(console),
             KeyCommands.Create(console),
             Bench.BenchCommand.Create(console),

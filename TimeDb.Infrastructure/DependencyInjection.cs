@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddOptions<DatabaseTimeouts>();
         services.AddSingleton(sp => BuildDataSource(sp.GetRequiredService<ResolvedConnection>(), sp.GetRequiredService<IOptions<DatabaseTimeouts>>().Value));
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<RateLimiting.RateWindowCounter>();
         services.AddScoped<SchemaManager>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<Benchmarks.BenchmarkDatabase>();
@@ -50,13 +51,15 @@ public static class DependencyInjection
     private static NpgsqlDataSource BuildDataSource(ResolvedConnection connection, DatabaseTimeouts timeouts)
     {
         var builder = new NpgsqlDataSourceBuilder(connection.ConnectionString);
+        // A startup option, so it is the session default: a SET would be undone by the DISCARD ALL with
+        // which Npgsql resets a pooled connection. Sent even when 0, so that a role default meant for the API
+        // (the PgBouncer setup, deploy/README.md) never cuts the CLI's schema changes short. PgBouncer
+        // ignores startup options; behind it the role's default applies.
+        var options = builder.ConnectionStringBuilder.Options;
+        builder.ConnectionStringBuilder.Options =
+            $"{options} -c statement_timeout={timeouts.StatementTimeoutSeconds * 1000}".Trim();
         if (timeouts.StatementTimeoutSeconds > 0)
         {
-            // A startup option, so it is the session default: a SET would be undone by the DISCARD ALL with
-            // which Npgsql resets a pooled connection. (Behind PgBouncer: deploy/README.md.)
-            var options = builder.ConnectionStringBuilder.Options;
-            builder.ConnectionStringBuilder.Options =
-                $"{options} -c statement_timeout={timeouts.StatementTimeoutSeconds * 1000}".Trim();
             // Npgsql's own timeout (30 s by default) would fire first, as a broken connection: keep it behind the server's.
             builder.ConnectionStringBuilder.CommandTimeout = Math.Max(timeouts.StatementTimeoutSeconds, timeouts.UploadStatementTimeoutSeconds) + 10;
         }

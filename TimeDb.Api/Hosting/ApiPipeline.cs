@@ -1,6 +1,7 @@
 using Serilog;
 using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
+using TimeDb.Api.RateLimiting;
 
 namespace TimeDb.Api.Hosting;
 
@@ -17,7 +18,7 @@ internal static class ApiPipeline
         app.UseHttpInputGuard();
         app.UseTimeDbOpenApi();
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseTimeDbRateLimiting();
         app.UseAuthorization();
         app.UseRequestTimeouts();
         var gate = app.Services.GetRequiredService<HeavyRequestGate>();

@@ -1,81 +1,59 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using TimeDb.Api.Authentication;
 using TimeDb.Api.Errors;
-using TimeDb.Domain.Entities;
+using TimeDb.Infrastructure.RateLimiting;
 
 namespace TimeDb.Api.RateLimiting;
 
-/// <summary>Requests per minute per tier (appsettings <c>TimeDb:RateLimits</c>); a tier left out is unlimited.</summary>
-public sealed class RateLimitOptions
-{
-    public const string Section = "TimeDb:RateLimits";
-
-    public Dictionary<string, int> PerMinute { get; set; } = new(StringComparer.Ordinal)
-    {
-        [UserTiers.Free] = 10,
-        [UserTiers.Basic] = 60,
-        [UserTiers.Pro] = 300,
-        [UserTiers.Enterprise] = 1000,
-    };
-}
-
 /// <summary>
-/// One fixed one-minute window per user and tier. The tier comes from the key lookup, so a tier change
-/// takes effect on the next lookup (a new partition), without a restart. Single-user mode is not limited.
-/// State is per process: ADR-006 says how several instances would share it.
+/// One fixed one-minute window per user, counted in PostgreSQL so that every instance behind a load
+/// balancer counts against the same limit (ADR-011). The tier comes from the key lookup, so a tier change
+/// takes effect on the next lookup, without a restart. Single-user mode and unlimited tiers cost nothing.
+/// A user over the limit is remembered in this instance until the window ends: a flood of refused
+/// requests costs no queries.
 /// </summary>
-internal static class TierRateLimits
+internal sealed class TierRateLimits(
+    RequestDelegate next, RateWindowCounter counter, IMemoryCache refusals, TimeProvider time, IOptionsMonitor<RateLimitOptions> options)
 {
-    public static IServiceCollection AddTimeDbRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public async Task InvokeAsync(HttpContext context)
     {
-        var section = configuration.GetSection(RateLimitOptions.Section);
-        services.Configure<RateLimitOptions>(o =>
+        var user = context.User;
+        var userId = user.FindFirst(ApiKeyDefaults.Claims.UserId)?.Value;
+        var tenantId = user.FindFirst(ApiKeyDefaults.Claims.TenantId)?.Value;
+        var tier = user.FindFirst(ApiKeyDefaults.Claims.Tier)?.Value;
+        if (userId is null || tenantId is null || tier is null
+            || !options.CurrentValue.PerMinute.TryGetValue(tier, out var perMinute) || perMinute <= 0)
         {
-            foreach (var tier in section.GetChildren())
-            {
-                if (int.TryParse(tier.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit))
-                {
-                    o.PerMinute[tier.Key] = limit;
-                }
-            }
-        });
-
-        services.AddRateLimiter(o =>
-        {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
-            o.OnRejected = OnRejectedAsync;
-        });
-        return services;
-    }
-
-    private static RateLimitPartition<string> Partition(HttpContext context)
-    {
-        var user = context.User.FindFirst(ApiKeyDefaults.Claims.UserId)?.Value;
-        var tier = context.User.FindFirst(ApiKeyDefaults.Claims.Tier)?.Value;
-        var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-        if (user is null || tier is null || !limits.PerMinute.TryGetValue(tier, out var perMinute) || perMinute <= 0)
-        {
-            return RateLimitPartition.GetNoLimiter("unlimited");
+            await next(context);
+            return;
         }
 
-        return RateLimitPartition.GetFixedWindowLimiter($"{user}:{tier}:{perMinute}", _ => new FixedWindowRateLimiterOptions
+        // The limit is part of the key: after a tier change the old refusal no longer applies.
+        var refusalKey = $"ratelimit:{userId}:{perMinute}";
+        var now = time.GetUtcNow();
+        if (refusals.TryGetValue<DateTimeOffset>(refusalKey, out var windowEnd) && windowEnd > now)
         {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+            await RefuseAsync(context, tier, (int)Math.Ceiling((windowEnd - now).TotalSeconds));
+            return;
+        }
+
+        var count = await counter.CountAsync(Guid.Parse(tenantId), Guid.Parse(userId), context.RequestAborted);
+        if (count.Requests > perMinute)
+        {
+            var end = now.AddSeconds(count.SecondsLeft);
+            refusals.Set(refusalKey, end, end);
+            await RefuseAsync(context, tier, count.SecondsLeft);
+            return;
+        }
+
+        await next(context);
     }
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    private static Task RefuseAsync(HttpContext context, string tier, int seconds)
     {
-        var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var tier = http.User.FindFirst(ApiKeyDefaults.Claims.Tier)?.Value;
-        await Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+        seconds = Math.Max(1, seconds);
+        return Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
             $"The rate limit of your tier ({tier}) is used up; retry in {seconds} s or ask for a higher tier.", seconds);
     }
 }

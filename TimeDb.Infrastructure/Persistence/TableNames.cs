@@ -10,8 +10,9 @@ public static class TableNames
     public const string ApiKeys = "api_keys";
     public const string Settings = "timedb_settings";
     public const string IdempotencyKeys = "idempotency_keys";
+    public const string RateLimitWindows = "rate_limit_windows";
     public const string MigrationsHistory = "__EFMigrationsHistory";
 
     /// <summary>Every table TimeDB creates, dependents first (the order to drop them in).</summary>
-    public static IReadOnlyList<string> All { get; } = [Values, Runs, Series, IdempotencyKeys, ApiKeys, Users, Settings, MigrationsHistory];
+    public static IReadOnlyList<string> All { get; } = [Values, Runs, Series, IdempotencyKeys, RateLimitWindows, ApiKeys, Users, Settings, MigrationsHistory];
 }

@@ -32,6 +32,7 @@ public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ICurr
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TimeDbSetting> Settings => Set<TimeDbSetting>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
 
     /// <summary>The authenticated caller's tenant; null (no filter) for the CLI and single-user mode.</summary>
     internal Guid? CurrentTenantId => caller.IsAuthenticated ? caller.TenantId : null;

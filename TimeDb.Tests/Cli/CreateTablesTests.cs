@@ -5,7 +5,7 @@ namespace TimeDb.Tests.Cli;
 
 public sealed class CreateTablesTests
 {
-    private static readonly string[] AllTables = ["__EFMigrationsHistory", "api_keys", "idempotency_keys", "runs", "series", "timedb_settings", "users", "values"];
+    private static readonly string[] AllTables = ["__EFMigrationsHistory", "api_keys", "idempotency_keys", "rate_limit_windows", "runs", "series", "timedb_settings", "users", "values"];
 
     private static Task<string?> AuthModeAsync(string dsn) =>
         Sql.ScalarAsync<string>(dsn, "SELECT value FROM timedb_settings WHERE name = 'authentication'");

@@ -17,7 +17,7 @@ public sealed class DeleteTablesTests
         var result = await CliRunner.RunAsync(["delete", "tables", "--dsn", db.ConnectionString, "-y"]);
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
-        Assert.That(result.Out, Does.Contain("Dropped 8 table(s)"));
+        Assert.That(result.Out, Does.Contain("Dropped 9 table(s)"));
         Assert.That(await Sql.TablesAsync(db.ConnectionString), Is.EqualTo(UnrelatedOnly));
     }
 
