@@ -8,14 +8,15 @@
 #   deploy/scale-out.sh status [DIR]     what runs where
 #   deploy/scale-out.sh kill N [DIR]     SIGKILL API instance N (1-based); its supervisor restarts it after
 #                                        1 s, like systemd's Restart=always (deploy/timedb-api.service)
-#   deploy/scale-out.sh cli ARGS… [--]   run the timedb CLI against the setup's database, e.g.
+#   deploy/scale-out.sh cli ARGS…        run the timedb CLI against the setup's database, e.g.
 #                                        deploy/scale-out.sh cli users create -t UUID -e a@example.com
 #                                        (the DSN comes from DIR, never from the command line)
 #
-# DIR defaults to .local/scale-out. Environment:
+# DIR defaults to $TIMEDB_SCALE_OUT_DIR, else .local/scale-out (cli always uses that default). Environment:
 #   TIMEDB_INSTANCES   API instances (default 2)
 #   TIMEDB_PORT        nginx port on 127.0.0.1 (default 8080)
-#   TIMEDB_DSN         an existing PostgreSQL (superuser or database owner) instead of a local cluster
+#   TIMEDB_DSN         an existing PostgreSQL (a role that may create roles and databases) instead of a local cluster
+#   TIMEDB_DATABASE    database to create and use (default timedb); the API's role is <database>_api
 #   TIMEDB_APP_DIR     a directory holding built TimeDb.Api.dll and timedb.dll (default: publish into DIR/app)
 #   TIMEDB_INSTANCE_SETTINGS  extra environment for every instance, e.g. "TimeDb__RateLimits__free=5"
 set -euo pipefail
@@ -73,8 +74,11 @@ ensure_packages() {
 # Services that refuse root (PgBouncer) or should not keep it (nginx workers) run as this user.
 service_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
 
+# The build the setup runs: remembered at start, so later commands (cli) use the same one.
 app_dir() {
-  if [ -n "${TIMEDB_APP_DIR:-}" ]; then echo "$TIMEDB_APP_DIR"; else echo "$dir/app"; fi
+  if [ -f "$dir/app-dir" ]; then cat "$dir/app-dir"
+  elif [ -n "${TIMEDB_APP_DIR:-}" ]; then echo "$TIMEDB_APP_DIR"
+  else echo "$dir/app"; fi
 }
 
 secret() { cat "$dir/secrets/$1"; }
@@ -111,7 +115,7 @@ write_pgbouncer_config() { # PG_HOST PG_PORT PG_DB BOUNCER_PORT
 ; only for one transaction, so the API keeps no session state (no prepared statements, no SET, no
 ; session advisory locks; statement_timeout is the role's default, see deploy/README.md).
 [databases]
-timedb = host=$1 port=$2 dbname=$3
+$3 = host=$1 port=$2 dbname=$3
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -126,7 +130,7 @@ max_client_conn = 2000
 server_reset_query =
 ; Npgsql sends the statement timeout as a startup option; PgBouncer cannot keep it per client.
 ignore_startup_parameters = extra_float_digits,options
-stats_users = timedb_api
+stats_users = ${3}_api
 logfile = $dir/logs/pgbouncer.log
 pidfile = $dir/pgbouncer/pgbouncer.pid
 $( [ "$(id -u)" = 0 ] && echo "user = $user" )
@@ -206,7 +210,9 @@ EOF
 start() {
   [ -f "$dir/nginx/nginx.pid" ] && kill -0 "$(cat "$dir/nginx/nginx.pid")" 2>/dev/null && die "already running in $dir (stop it first)"
   ensure_packages
-  local count=${TIMEDB_INSTANCES:-2} port=${TIMEDB_PORT:-8080} app
+  local count=${TIMEDB_INSTANCES:-2} port=${TIMEDB_PORT:-8080} app db=${TIMEDB_DATABASE:-timedb}
+  local role="${db}_api"
+  [[ "$db" =~ ^[a-z_][a-z0-9_]{0,40}$ ]] || die "TIMEDB_DATABASE must be a plain lowercase name"
   [[ "$count" =~ ^[1-9][0-9]?$ ]] || die "TIMEDB_INSTANCES must be 1..99"
   port_free "$port" || die "port $port is in use (set TIMEDB_PORT)"
   rm -f "$dir/stopping"
@@ -216,6 +222,7 @@ start() {
   [ "$(id -u)" = 0 ] && chmod o+x "$dir"
   touch "$dir/logs/pgbouncer.log"
 
+  rm -f "$dir/app-dir"
   app=$(app_dir)
   if [ -z "${TIMEDB_APP_DIR:-}" ]; then
     say "publishing TimeDB (Release) into $app"
@@ -223,6 +230,8 @@ start() {
     dotnet publish TimeDb.Cli -c Release -o "$app" -v quiet -nologo >/dev/null || die "publish of TimeDb.Cli failed"
   fi
   [ -f "$app/TimeDb.Api.dll" ] && [ -f "$app/timedb.dll" ] || die "$app holds no TimeDb.Api.dll and timedb.dll"
+  app=$(cd "$app" && pwd)
+  echo "$app" > "$dir/app-dir"
 
   # The database and the API's role: a password of its own, kept in DIR/secrets (0600).
   local admin
@@ -238,18 +247,18 @@ start() {
   password=$(secret api-password)
   read -r pg_host pg_port < <(psql -At "$admin" -c "SELECT coalesce(host(inet_server_addr()), '127.0.0.1'), current_setting('port')" | tr '|' ' ')
   psql -q -v ON_ERROR_STOP=1 "$admin" >/dev/null <<SQL
-SELECT 'CREATE ROLE timedb_api LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'timedb_api')\gexec
-ALTER ROLE timedb_api WITH LOGIN PASSWORD '$password';
+SELECT 'CREATE ROLE $role LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$role')\gexec
+ALTER ROLE $role WITH LOGIN PASSWORD '$password';
 -- Behind PgBouncer a startup option cannot set it per client: the API's statement timeout is the role's.
-ALTER ROLE timedb_api SET statement_timeout = '120s';
-SELECT 'CREATE DATABASE timedb OWNER timedb_api' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'timedb')\gexec
+ALTER ROLE $role SET statement_timeout = '120s';
+SELECT 'CREATE DATABASE $db OWNER $role' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$db')\gexec
 SQL
-  local direct="Host=$pg_host;Port=$pg_port;Database=timedb;Username=timedb_api;Password=$password"
+  local direct="Host=$pg_host;Port=$pg_port;Database=$db;Username=$role;Password=$password"
   ( umask 077
     # Schema changes and the CLI go straight to PostgreSQL (no statement timeout, session state allowed).
     echo "TIMEDB_DSN='$direct'" > "$dir/secrets/cli.env"
     mkdir -p "$dir/pgbouncer"
-    echo "\"timedb_api\" \"$password\"" > "$dir/pgbouncer/userlist.txt" )
+    echo "\"$role\" \"$password\"" > "$dir/pgbouncer/userlist.txt" )
 
   say "schema (migrations run before any instance starts)"
   run_cli create tables --with-users -y >&2
@@ -258,13 +267,13 @@ SQL
   local bouncer_port
   bouncer_port=$(free_port)
   echo "$bouncer_port" > "$dir/pgbouncer.port"
-  write_pgbouncer_config "$pg_host" "$pg_port" timedb "$bouncer_port"
+  write_pgbouncer_config "$pg_host" "$pg_port" "$db" "$bouncer_port"
   # Daemons get no terminal and no pipe of ours: a caller reading our output must see it end.
   pgbouncer -d "$dir/pgbouncer/pgbouncer.ini" </dev/null >>"$dir/logs/pgbouncer-start.log" 2>&1 || die "PgBouncer did not start (see $dir/logs/pgbouncer.log)"
   for _ in $(seq 50); do port_free "$bouncer_port" || break; sleep 0.1; done
   ( umask 077
     # No Reset On Close: PgBouncer hands the server connection on after each transaction anyway.
-    echo "TIMEDB_DSN='Host=127.0.0.1;Port=$bouncer_port;Database=timedb;Username=timedb_api;Password=$password;No Reset On Close=true;Max Pool Size=50'"
+    echo "TIMEDB_DSN='Host=127.0.0.1;Port=$bouncer_port;Database=$db;Username=$role;Password=$password;No Reset On Close=true;Maximum Pool Size=50'"
     echo "ASPNETCORE_ENVIRONMENT=Production"
   ) > "$dir/secrets/api.env"
   chmod 600 "$dir/secrets/api.env"
