@@ -10,20 +10,20 @@ internal static class HealthCommand
 {
     public static Command Create(CliConsole console)
     {
-        var url = new Option<Uri>("--url")
+        var url = new Option<string>("--url")
         {
             Description = "Health endpoint to ask",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080/health/live"),
+            DefaultValueFactory = _ => "http://127.0.0.1:8080/health/live",
         };
         var timeout = CommonOptions.Integer("--timeout", "Seconds to wait for the answer", 3, min: 1, max: 300);
 
         var command = new Command("health", "Check a running TimeDB API (exit 0 when healthy)") { url, timeout };
         command.SetAction(async (parsed, ct) =>
         {
-            var target = parsed.GetValue(url)!;
-            if (!target.IsAbsoluteUri || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+            var text = parsed.GetValue(url)!;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
             {
-                throw new CliException($"--url must be an absolute http(s) URL, not '{target}'");
+                throw new CliException($"--url must be an absolute http(s) URL, not '{text}'");
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(parsed.GetValue(timeout)) };

@@ -38,14 +38,20 @@ internal sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the API on <paramref name="port"/> (a free one when null) and waits until /health/ready answers.</summary>
-    public static async Task<ApiProcess> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, int? port = null)
+    public static Task<ApiProcess> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, int? port = null)
     {
         var chosen = port ?? FreePort.Next();
         var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["TIMEDB_DSN"] = connectionString };
-        var info = ProcessRunner.StartInfo("dotnet", [RepositoryPaths.Assembly("timedb.dll"), "api", "--host", "127.0.0.1", "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            environment, null);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start timedb api");
-        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{chosen}"));
+        return StartCommandAsync("dotnet", [RepositoryPaths.Assembly("timedb.dll"), "api", "--host", "127.0.0.1", "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            environment, chosen);
+    }
+
+    /// <summary>Starts an API by the given command line, listening on <paramref name="port"/>, and waits until /health/ready answers.</summary>
+    public static async Task<ApiProcess> StartCommandAsync(string fileName, IEnumerable<string> args, IDictionary<string, string?> environment, int port)
+    {
+        var info = ProcessRunner.StartInfo(fileName, args, environment, null);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
+        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => api.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => api.Keep(e.Data);
         process.BeginOutputReadLine();
