@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using TimeDb.Tests.Support;
 
@@ -115,9 +114,7 @@ internal sealed class ScaleOutSetup : IAsyncDisposable
         var email = $"{tier}-{Guid.NewGuid():N}@example.com";
         var result = await CliAsync("users", "create", "-t", tenant.ToString(), "-e", email, "--tier", tier, "--json");
         Assert.That(result.ExitCode, Is.Zero, result.Error);
-        using var json = JsonDocument.Parse(result.Out);
-        var root = json.RootElement;
-        return new TestUser(tenant, root.GetProperty("user_id").GetGuid(), root.GetProperty("key_id").GetGuid(), email, root.GetProperty("api_key").GetString()!);
+        return TestUser.FromCreateJson(tenant, email, result.Out);
     }
 
     /// <summary>PgBouncer's SHOW POOLS for the setup's database: its server connections (active, idle, used, tested, login).</summary>
@@ -162,14 +159,6 @@ internal sealed class ScaleOutSetup : IAsyncDisposable
     private Task<ProcessResult> ScriptAsync(params string[] args) =>
         ProcessRunner.RunAsync("bash", [RepositoryPaths.Script("deploy/scale-out.sh"), .. args], _environment, RepositoryPaths.Root, ScriptTimeout);
 
-    private static HttpClient Client(Uri address, string? apiKey, TimeSpan? timeout)
-    {
-        var client = new HttpClient { BaseAddress = address, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
-        }
-
-        return client;
-    }
+    private static HttpClient Client(Uri address, string? apiKey, TimeSpan? timeout) =>
+        ApiProcess.CreateClient(address, apiKey, timeout ?? TimeSpan.FromSeconds(60));
 }

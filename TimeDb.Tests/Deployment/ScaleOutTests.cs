@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using TimeDb.Tests.Reliability;
 using TimeDb.Tests.Support;
 
@@ -326,20 +325,6 @@ public sealed class ScaleOutTests
         Assert.That(System.Text.RegularExpressions.Regex.IsMatch(logs, "tdb_[0-9a-f]{32}"), Is.False, "an API key in a log");
     }
 
-    private static async Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, string key, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/runs", UriKind.Relative))
-        {
-            Content = JsonContent(body),
-        };
-        request.Headers.Add("Idempotency-Key", key);
-        return await client.SendAsync(request);
-    }
-
-    private static ByteArrayContent JsonContent(object body)
-    {
-        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
-    }
+    private static Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, string key, object body) =>
+        client.PostWithKeyAsync("/runs", System.Text.Json.JsonSerializer.Serialize(body), key);
 }

@@ -11,16 +11,7 @@ public sealed class IdempotencyTests : AuthenticatedApiTest
 {
     private static readonly string Body = JsonSerializer.Serialize(Run("2025-01-01T00:00:00Z", Row("wind", "2025-01-02T00:00:00Z", 1), Row("solar", "2025-01-02T00:00:00Z", 2)));
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string body, string? key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (key is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-        }
-
-        return client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string body, string? key) => client.PostWithKeyAsync(path, body, key);
 
     private Task<long> RunsAsync() => Sql.ScalarAsync<long>(Dsn, "SELECT count(*) FROM runs");
 

@@ -60,9 +60,12 @@ internal sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
-    public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null)
+    public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null) => CreateClient(BaseAddress, apiKey, timeout ?? TimeSpan.FromSeconds(100));
+
+    /// <summary>A client of an API at <paramref name="address"/>, sending <paramref name="apiKey"/> when given.</summary>
+    public static HttpClient CreateClient(Uri address, string? apiKey, TimeSpan timeout)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        var client = new HttpClient { BaseAddress = address, Timeout = timeout };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Add("X-API-Key", apiKey);

@@ -7,7 +7,16 @@ using TimeDb.Infrastructure.Persistence;
 namespace TimeDb.Tests.Support;
 
 /// <summary>A user created through the real CLI, with the key it printed.</summary>
-internal sealed record TestUser(Guid TenantId, Guid UserId, Guid KeyId, string Email, string Key);
+internal sealed record TestUser(Guid TenantId, Guid UserId, Guid KeyId, string Email, string Key)
+{
+    /// <summary>From the output of <c>timedb users create … --json</c>.</summary>
+    public static TestUser FromCreateJson(Guid tenantId, string email, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new TestUser(tenantId, root.GetProperty("user_id").GetGuid(), root.GetProperty("key_id").GetGuid(), email, root.GetProperty("api_key").GetString()!);
+    }
+}
 
 /// <summary>
 /// Base for tests with authentication on: a database of its own created with --with-users, tenants A and
@@ -64,9 +73,7 @@ public abstract class AuthenticatedApiTest
     {
         var result = await CliRunner.RunAsync(["users", "create", "--dsn", Dsn, "-t", tenantId.ToString(), "-e", email, "--tier", tier, "--json", .. extra]);
         Assert.That(result.ExitCode, Is.Zero, result.Error);
-        using var json = JsonDocument.Parse(result.Out);
-        var root = json.RootElement;
-        return new TestUser(tenantId, root.GetProperty("user_id").GetGuid(), root.GetProperty("key_id").GetGuid(), email, root.GetProperty("api_key").GetString()!);
+        return TestUser.FromCreateJson(tenantId, email, result.Out);
     }
 
     internal HttpClient ClientFor(TestUser user) => ClientWithKey(user.Key);

@@ -18,6 +18,18 @@ internal static class HttpJson
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string body, string contentType = "application/json") =>
         client.PostAsync(new Uri(url, UriKind.Relative), new StringContent(body, Encoding.UTF8, contentType));
 
+    /// <summary>POSTs a JSON text, with an <c>Idempotency-Key</c> header when <paramref name="idempotencyKey"/> is given.</summary>
+    public static Task<HttpResponseMessage> PostWithKeyAsync(this HttpClient client, string url, string body, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        return client.SendAsync(request);
+    }
+
     public static Task<HttpResponseMessage> PutRawAsync(this HttpClient client, string url, string body) =>
         client.PutAsync(new Uri(url, UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
 
