@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure;
 using TimeDb.Infrastructure.Configuration;
 
@@ -15,6 +16,9 @@ internal sealed class CliServices : IAsyncDisposable
         Connection = connection;
         _provider = new ServiceCollection().AddInfrastructure(_ => connection).BuildServiceProvider();
         _scope = _provider.CreateAsyncScope();
+        // The CLI is the operator: its commands administer users and keys of every tenant (each narrows by
+        // --tenant-id where it takes one), so it states the all-tenants scope explicitly (ADR-0XX-tenancy-context).
+        Get<ITenantContext>().SetScope(TenantScope.All);
     }
 
     public ResolvedConnection Connection { get; }

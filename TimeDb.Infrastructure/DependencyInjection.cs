@@ -28,6 +28,9 @@ public static class DependencyInjection
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentTenant, NoTenant>();
+        // The one source of the tenant scope (ADR-0XX-tenancy-context): unset in every new scope until the host states it.
+        services.AddScoped<Tenancy.TenantContext>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<Tenancy.TenantContext>());
         services.AddMemoryCache();
         services.AddOptions<AuthCacheOptions>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();

@@ -36,14 +36,15 @@ public sealed class ValuesQueryParameters
     [FromQuery(Name = "all_versions")]
     public bool? AllVersions { get; set; }
 
-    /// <summary>Single-user mode only: narrow to one tenant.</summary>
+    /// <summary>Single-user mode only: narrow to one tenant (with a key: your own tenant or left out).</summary>
+    /// <remarks>Applied by the tenant context (TenantContextMiddleware), not by the action; here for the OpenAPI document.</remarks>
     [FromQuery(Name = "tenant_id")]
     public Guid? TenantId { get; set; }
 
     internal ReadMode ParsedMode => string.Equals(Mode, "overlapping", StringComparison.OrdinalIgnoreCase) ? ReadMode.Overlapping : ReadMode.Flat;
 
-    internal ValueQuery ToQuery(Guid? tenant) => new(
-        tenant, ParsedMode, StartValid, EndValid, StartKnown, EndKnown,
+    internal ValueQuery ToQuery() => new(
+        ParsedMode, StartValid, EndValid, StartKnown, EndKnown,
         SeriesKey ?? [], SeriesId ?? [], AllVersions ?? false);
 }
 
@@ -95,8 +96,8 @@ public sealed class ValueUpdateRequest
 
     public Optional<string?[]?> Tags { get; set; }
 
-    internal ValueUpdate ToUpdate(Guid? tenant) => new(
-        tenant, RunId!.Value, SeriesId!.Value, ValidTime!.Value, ValidTimeEnd, Value, Annotation,
+    internal ValueUpdate ToUpdate() => new(
+        TenantId, RunId!.Value, SeriesId!.Value, ValidTime!.Value, ValidTimeEnd, Value, Annotation,
         Tags.IsSet ? new Optional<string[]?>(Tags.Value?.Select(t => t ?? "").ToArray()) : default);
 }
 

@@ -10,6 +10,7 @@ using TimeDb.Api.Uploads;
 using TimeDb.Api.Validation;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Runs;
+using TimeDb.Api.Paging;
 using TimeDb.Domain.Tenancy;
 
 namespace TimeDb.Api.Controllers;
@@ -63,9 +64,8 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
             return (ActionResult)ValidationProblemFactory.FromErrors(upload.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
 
-        var tenant = TenantScope.ForWrite(caller, upload.TenantId);
         var idempotency = key is null ? null : new IdempotencyKey(key, bodyHash!.GetHashAndReset());
-        var result = await ingestion.IngestAsync(upload.ToNewRun(tenant, caller.UserEmail), idempotency, cancellationToken);
+        var result = await ingestion.IngestAsync(upload.ToNewRun(caller.UserEmail), idempotency, cancellationToken);
         if (result.Replayed)
         {
             Response.Headers["Idempotent-Replayed"] = "true";
@@ -74,7 +74,11 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
         return Created($"/runs/{result.RunId}", UploadResponse.From(result));
     }
 
-    /// <summary>List runs, newest run_start_time first.</summary>
+    /// <summary>List runs, newest run_start_time first, one page at a time.</summary>
+    /// <remarks>
+    /// At most <c>limit</c> runs (default 1000, at most 10000). When more exist, the answer carries
+    /// <c>Link: &lt;/runs?…&amp;after=…&gt;; rel="next"</c> (RFC 8288): follow it for the next page; the last page has none.
+    /// </remarks>
     [HttpGet("runs")]
     [ProducesResponseType<IReadOnlyList<RunResponse>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -84,8 +88,9 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<RunResponse>>> List([FromQuery] RunsQueryParameters query, CancellationToken cancellationToken)
     {
-        var list = await runs.ListAsync(query.ToQuery(TenantScope.ForRead(caller, query.TenantId)), cancellationToken);
-        return Ok(list.Select(RunResponse.From).ToList());
+        var page = await runs.ListAsync(query.ToQuery(), cancellationToken);
+        NextPageLink.Add(HttpContext, page.Next);
+        return Ok(page.Items.Select(RunResponse.From).ToList());
     }
 
     /// <summary>One run.</summary>
@@ -97,7 +102,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<RunResponse>> Get(Guid runId, CancellationToken cancellationToken)
     {
-        var run = await runs.FindAsync(TenantScope.ForRead(caller, null), runId, cancellationToken)
+        var run = await runs.FindAsync(runId, cancellationToken)
             ?? throw new NotFoundException($"run {runId} does not exist");
         return RunResponse.From(run);
     }

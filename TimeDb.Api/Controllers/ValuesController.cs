@@ -33,7 +33,7 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
     public IActionResult Read([FromQuery] ValuesQueryParameters query, CancellationToken cancellationToken)
     {
-        var valueQuery = query.ToQuery(TenantScope.ForRead(caller, query.TenantId)) with { MaxRows = limits.Value.MaxReadRows };
+        var valueQuery = query.ToQuery() with { MaxRows = limits.Value.MaxReadRows };
         return new ValuesJsonResult(reader.ReadAsync(valueQuery, cancellationToken), valueQuery.AllVersions);
     }
 
@@ -57,7 +57,7 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
     public async Task<ActionResult<UpdateValuesResponse>> Update([FromBody] UpdateValuesRequest request, CancellationToken cancellationToken)
     {
-        var updates = request.Updates!.Select(u => u.ToUpdate(TenantScope.ForRead(caller, u.TenantId))).ToList();
+        var updates = request.Updates!.Select(u => u.ToUpdate()).ToList();
         var result = await updater.UpdateAsync(updates, caller.UserEmail, cancellationToken);
         return UpdateValuesResponse.From(result);
     }

@@ -2,6 +2,7 @@ using Serilog;
 using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.RateLimiting;
+using TimeDb.Api.Tenancy;
 
 namespace TimeDb.Api.Hosting;
 
@@ -20,6 +21,7 @@ internal static class ApiPipeline
         app.UseAuthentication();
         app.UseTimeDbRateLimiting();
         app.UseAuthorization();
+        app.UseMiddleware<TenantContextMiddleware>();
         app.UseRequestTimeouts();
         var gate = app.Services.GetRequiredService<HeavyRequestGate>();
         app.Use(gate.InvokeAsync);

@@ -114,8 +114,9 @@ internal sealed class UploadBodyParser
         return parser;
     }
 
-    public NewRun ToNewRun(Guid tenantId, string? changedBy) => new(
-        tenantId, WorkflowId ?? Run.DefaultWorkflowId, RunStartTime!.Value, RunFinishTime, KnownTime, RunParamsJson,
+    /// <summary>The run as uploaded; its tenant_id is a request the tenant context decides on (TenantScope.TenantForWrite).</summary>
+    public NewRun ToNewRun(string? changedBy) => new(
+        TenantId, WorkflowId ?? Run.DefaultWorkflowId, RunStartTime!.Value, RunFinishTime, KnownTime, RunParamsJson,
         SeriesDescriptions ?? [], SeriesUnits ?? [], Rows, changedBy);
 
     private void Finish(bool sawBytes)

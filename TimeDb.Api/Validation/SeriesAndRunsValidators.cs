@@ -1,5 +1,6 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
+using TimeDb.Domain.Paging;
 using TimeDb.Domain.Runs;
 using TimeDb.Domain.Text;
 
@@ -15,12 +16,27 @@ internal sealed class CreateSeriesRequestValidator : AbstractValidator<CreateSer
     }
 }
 
+internal static class PageLimitMessage
+{
+    public static readonly string Text =
+        $"limit must be from 1 to {PageRequest.MaxLimit} (the most one page carries); follow the Link: rel=\"next\" header for more";
+}
+
+internal sealed class SeriesListValidator : AbstractValidator<SeriesListParameters>
+{
+    public SeriesListValidator()
+    {
+        RuleFor(x => x.Limit).InclusiveBetween(1, PageRequest.MaxLimit)
+            .WithMessage(PageLimitMessage.Text);
+    }
+}
+
 internal sealed class RunsQueryValidator : AbstractValidator<RunsQueryParameters>
 {
     public RunsQueryValidator()
     {
-        RuleFor(x => x.Limit).InclusiveBetween(1, RunsQueryParameters.MaxLimit)
-            .WithMessage($"limit must be from 1 to {RunsQueryParameters.MaxLimit}");
+        RuleFor(x => x.Limit).InclusiveBetween(1, PageRequest.MaxLimit)
+            .WithMessage(PageLimitMessage.Text);
         RuleFor(x => x.StartTime).Must((q, start) => start is null || q.EndTime is null || start <= q.EndTime)
             .WithMessage("start_time is after end_time");
         RuleFor(x => x.WorkflowId).Must(w => !TextRules.HasNul(w)).WithMessage($"workflow_id {TextRules.NulMessage}");

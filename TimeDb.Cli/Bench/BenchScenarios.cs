@@ -93,11 +93,11 @@ internal sealed class BenchScenarios(
         var name = mode == ReadMode.Flat ? "flat" : "overlapping";
         var ids = _dataset.SeriesKeys.Select(k => SeriesIds[k]).ToList();
         BenchResult? ceiling = null;
-        if (database is not null)
+        if (database is not null && tenantId is { } tenant)
         {
             progress.Start($"COPY ({name} query) TO STDOUT (PostgreSQL ceiling)");
-            var query = new ValueQuery(tenantId, mode, null, null, null, null, [], ids, AllVersions: false);
-            var copy = await database.CopyOutCeilingAsync(query, cancellationToken);
+            var query = new ValueQuery(mode, null, null, null, null, [], ids, AllVersions: false);
+            var copy = await database.CopyOutCeilingAsync(query, tenant, cancellationToken);
             ceiling = progress.Done(new BenchResult($"COPY out {name} (PostgreSQL)", "rows", copy.Rows, copy.Elapsed), _results);
         }
 

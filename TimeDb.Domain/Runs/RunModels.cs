@@ -1,8 +1,13 @@
+using TimeDb.Domain.Paging;
+
 namespace TimeDb.Domain.Runs;
 
-/// <summary>A run to store with its values, already validated for shape.</summary>
+/// <summary>
+/// A run to store with its values, already validated for shape. <paramref name="RequestedTenantId"/> is the
+/// body's tenant_id as sent; the tenant context decides where the run lands (TenantScope.TenantForWrite).
+/// </summary>
 public sealed record NewRun(
-    Guid TenantId,
+    Guid? RequestedTenantId,
     string WorkflowId,
     DateTimeOffset RunStartTime,
     DateTimeOffset? RunFinishTime,
@@ -30,8 +35,8 @@ public sealed record RunInfo(
     string? RunParamsJson,
     DateTimeOffset InsertedAt);
 
-/// <summary>Filters of the run listing; time range is half-open on run_start_time.</summary>
-public sealed record RunQuery(Guid? TenantId, string? WorkflowId, DateTimeOffset? StartTime, DateTimeOffset? EndTime, int Limit);
+/// <summary>Filters of the run listing (the tenant comes from the tenant context); time range is half-open on run_start_time.</summary>
+public sealed record RunQuery(string? WorkflowId, DateTimeOffset? StartTime, DateTimeOffset? EndTime, PageRequest Page);
 
 /// <summary>Stores runs with their series and values, atomically.</summary>
 public interface IRunIngestion
@@ -43,7 +48,9 @@ public interface IRunIngestion
 /// <summary>Reads runs.</summary>
 public interface IRunCatalog
 {
-    Task<IReadOnlyList<RunInfo>> ListAsync(RunQuery query, CancellationToken cancellationToken);
+    /// <summary>One page of runs, newest run_start_time first (then inserted_at, run_id, descending).</summary>
+    Task<Page<RunInfo>> ListAsync(RunQuery query, CancellationToken cancellationToken);
 
-    Task<RunInfo?> FindAsync(Guid? tenantId, Guid runId, CancellationToken cancellationToken);
+    /// <summary>The run, if it is in the tenant scope.</summary>
+    Task<RunInfo?> FindAsync(Guid runId, CancellationToken cancellationToken);
 }

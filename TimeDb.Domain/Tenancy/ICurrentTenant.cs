@@ -1,6 +1,9 @@
 namespace TimeDb.Domain.Tenancy;
 
-/// <summary>Who is calling: the authenticated tenant and user, or nobody in single-user mode.</summary>
+/// <summary>
+/// Who is calling: the authenticated tenant and user, or nobody in single-user mode. Identity only: what a
+/// request may see or change is the <see cref="ITenantContext"/>, set from this once per request.
+/// </summary>
 public interface ICurrentTenant
 {
     /// <summary>True when an API key identified the caller; then <see cref="TenantId"/> is set.</summary>

@@ -1,6 +1,6 @@
 namespace TimeDb.Domain.Tenancy;
 
-/// <summary>No caller: the CLI and single-user mode. Nothing is filtered by tenant.</summary>
+/// <summary>No authenticated caller (the CLI, single-user mode). Says who calls, not what is visible: that is <see cref="ITenantContext"/>.</summary>
 public sealed class NoTenant : ICurrentTenant
 {
     public bool IsAuthenticated => false;

@@ -10,9 +10,8 @@ public enum ReadMode
     Overlapping,
 }
 
-/// <summary>Filters of a read; all ranges are half-open [start, end).</summary>
+/// <summary>Filters of a read (the tenant comes from the tenant context); all ranges are half-open [start, end).</summary>
 public sealed record ValueQuery(
-    Guid? TenantId,
     ReadMode Mode,
     DateTimeOffset? StartValid,
     DateTimeOffset? EndValid,
@@ -51,10 +50,11 @@ public readonly record struct ValueRecordKey(Guid TenantId, Guid RunId, Guid Ser
 
 /// <summary>
 /// A correction of one record: each field absent (unchanged), null (clear) or a value.
-/// <paramref name="TenantId"/> limits the lookup (null: any tenant, single-user mode only).
+/// <paramref name="RequestedTenantId"/> is the update's tenant_id as sent: it narrows the tenant context's scope
+/// (another tenant than the key's → 403).
 /// </summary>
 public sealed record ValueUpdate(
-    Guid? TenantId,
+    Guid? RequestedTenantId,
     Guid RunId,
     Guid SeriesId,
     DateTimeOffset ValidTime,

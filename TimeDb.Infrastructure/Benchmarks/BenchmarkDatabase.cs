@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using TimeDb.Domain.Entities;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Persistence;
 using TimeDb.Infrastructure.Users;
@@ -106,9 +107,9 @@ public sealed class BenchmarkDatabase(NpgsqlDataSource dataSource, UserAdministr
     }
 
     /// <summary>Raw <c>COPY (the API's query) TO STDOUT</c>, as <c>psql \copy (…) to</c> does; the output is counted and dropped.</summary>
-    public async Task<CopyMeasurement> CopyOutCeilingAsync(ValueQuery query, CancellationToken cancellationToken)
+    public async Task<CopyMeasurement> CopyOutCeilingAsync(ValueQuery query, Guid tenantId, CancellationToken cancellationToken)
     {
-        var sql = ValueQuerySql.BuildLiteral(query);
+        var sql = ValueQuerySql.BuildLiteral(query, TenantScope.Of(tenantId));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
         long rows = 0, characters = 0;

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.Configuration;
+using TimeDb.Infrastructure.Tenancy;
 
 namespace TimeDb.Infrastructure.Persistence;
 
@@ -16,6 +18,7 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<T
         var options = new DbContextOptionsBuilder<TimeDbContext>()
             .UseNpgsql(connection?.ConnectionString ?? "Host=localhost;Database=timedb")
             .Options;
-        return new TimeDbContext(options);
+        // `dotnet ef` is the operator, like the CLI: it states every tenant explicitly (it only migrates).
+        return new TimeDbContext(options, TenantContext.For(TenantScope.All));
     }
 }

@@ -13,17 +13,14 @@ namespace TimeDb.Infrastructure.Persistence;
 /// (or <c>timedb create tables</c>).
 /// </summary>
 /// <remarks>
-/// Tenant isolation, first two layers (ADR-006): a named query filter on every tenant-owned entity,
-/// keyed on this instance's caller (a parameter, not a constant in the cached model), and a
-/// SaveChanges guard that stamps tenant_id on inserts and refuses writes to another tenant's rows.
+/// Tenant isolation, first two layers (ADR-006, ADR-0XX-tenancy-context): a named query filter on every
+/// tenant-owned entity, keyed on this instance's tenant context (a parameter, not a constant in the cached
+/// model), and a SaveChanges guard that stamps tenant_id on inserts and refuses writes to another tenant's
+/// rows. Both read <see cref="ITenantContext"/>: without a scope they throw, so nothing is ever unfiltered by default.
 /// </remarks>
-public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ICurrentTenant caller) : DbContext(options)
+public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ITenantContext tenant) : DbContext(options)
 {
     public const string TenantFilter = "tenant";
-
-    public TimeDbContext(DbContextOptions<TimeDbContext> options) : this(options, new NoTenant())
-    {
-    }
 
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<Series> Series => Set<Series>();
@@ -34,8 +31,12 @@ public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ICurr
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
 
-    /// <summary>The authenticated caller's tenant; null (no filter) for the CLI and single-user mode.</summary>
-    internal Guid? CurrentTenantId => caller.IsAuthenticated ? caller.TenantId : null;
+    /// <summary>
+    /// The one tenant in scope, or null when the scope is explicitly every tenant; throws when no scope was set.
+    /// In the filter, EF Core compiles a null and a non-null value into two SQL texts: no predicate for every
+    /// tenant, <c>tenant_id = @p</c> for one, so the tenant-leading indexes keep being used.
+    /// </summary>
+    internal Guid? CurrentTenantId => tenant.Scope.TenantId;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -68,19 +69,35 @@ public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ICurr
 
     private void GuardTenantWrites()
     {
-        if (CurrentTenantId is not { } tenant)
+        var entries = ChangeTracker.Entries<ITenantOwned>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        if (entries.Count == 0)
         {
             return;
         }
 
-        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        // Writes of tenant data need a scope like reads do; every tenant (the CLI operator, single-user
+        // mode) writes what the entity says, one tenant stamps and guards.
+        if (CurrentTenantId is not { } scoped)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.State == EntityState.Modified && entry.Property(e => e.TenantId).IsModified)
+                {
+                    throw new ForbiddenException("tenant_id cannot be changed");
+                }
+            }
+
+            return;
+        }
+
+        foreach (var entry in entries)
         {
             switch (entry.State)
             {
                 case EntityState.Added when entry.Entity.TenantId == Guid.Empty:
-                    entry.Entity.TenantId = tenant;
+                    entry.Entity.TenantId = scoped;
                     break;
-                case EntityState.Added or EntityState.Modified or EntityState.Deleted when entry.Entity.TenantId != tenant:
+                case EntityState.Added or EntityState.Modified or EntityState.Deleted when entry.Entity.TenantId != scoped:
                     throw new ForbiddenException("this change touches another tenant's data");
                 case EntityState.Modified when entry.Property(e => e.TenantId).IsModified:
                     throw new ForbiddenException("tenant_id cannot be changed");

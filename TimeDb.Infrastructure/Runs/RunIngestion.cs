@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Runs;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.Configuration;
 using TimeDb.Infrastructure.Persistence;
 
@@ -12,10 +13,11 @@ namespace TimeDb.Infrastructure.Runs;
 
 /// <summary>
 /// Stores a run, its new series and its values in one transaction. Values go in by binary COPY
-/// (ADR-004); series are fetched or created in one round trip. Every statement names the tenant.
+/// (ADR-004); series are fetched or created in one round trip. Every statement names the tenant, which
+/// the tenant context decides (TenantScope.TenantForWrite of the body's tenant_id) before anything is opened.
 /// </summary>
 internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> idempotencyOptions,
-    IOptions<DatabaseTimeouts> timeouts) : IRunIngestion
+    IOptions<DatabaseTimeouts> timeouts, ITenantContext tenantContext) : IRunIngestion
 {
     private const string InsertRun = """
         INSERT INTO runs (run_id, tenant_id, workflow_id, run_start_time, run_finish_time, known_time, run_params, inserted_at)
@@ -35,7 +37,7 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
         """;
 
     private const string SelectSeriesByKey = """
-        SELECT series_id, series_key FROM series WHERE tenant_id = @tenant_id AND series_key = ANY(@keys)
+        SELECT series_id, series_key, series_unit FROM series WHERE tenant_id = @tenant_id AND series_key = ANY(@keys)
         """;
 
     private const string CopyValues = """
@@ -46,6 +48,7 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
     public async Task<IngestResult> IngestAsync(NewRun run, IdempotencyKey? idempotency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        var tenant = tenantContext.Scope.TenantForWrite(run.RequestedTenantId);
         var now = clock.GetUtcNow();
         var runId = Guid.CreateVersion7(now);
         var knownTime = (run.KnownTime ?? now).ToUniversalTime();
@@ -61,31 +64,31 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
             await setTimeout.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (idempotency is not null && await IdempotencyLedger.ClaimAsync(connection, npgsqlTransaction, run.TenantId, idempotency, runId,
+        if (idempotency is not null && await IdempotencyLedger.ClaimAsync(connection, npgsqlTransaction, tenant, idempotency, runId,
                 idempotencyOptions.Value.Retention, cancellationToken) is { } earlier)
         {
             return earlier; // nothing written: the transaction rolls back on dispose
         }
 
-        await InsertRunAsync(connection, npgsqlTransaction, run, runId, knownTime, cancellationToken);
-        var seriesIds = await ResolveSeriesAsync(connection, npgsqlTransaction, run, cancellationToken);
-        var rows = await CopyValuesAsync(connection, run, runId, seriesIds, knownTime, now, cancellationToken);
+        await InsertRunAsync(connection, npgsqlTransaction, tenant, run, runId, knownTime, cancellationToken);
+        var seriesIds = await ResolveSeriesAsync(connection, npgsqlTransaction, tenant, run, cancellationToken);
+        var rows = await CopyValuesAsync(connection, tenant, run, runId, seriesIds, knownTime, now, cancellationToken);
         var result = new IngestResult(runId, seriesIds, rows);
         if (idempotency is not null)
         {
-            await IdempotencyLedger.RecordAsync(connection, npgsqlTransaction, run.TenantId, idempotency, result, cancellationToken);
+            await IdempotencyLedger.RecordAsync(connection, npgsqlTransaction, tenant, idempotency, result, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
-    private static async Task InsertRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewRun run, Guid runId,
+    private static async Task InsertRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenant, NewRun run, Guid runId,
         DateTimeOffset knownTime, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(InsertRun, connection, transaction);
         command.Parameters.AddWithValue("run_id", runId);
-        command.Parameters.AddWithValue("tenant_id", run.TenantId);
+        command.Parameters.AddWithValue("tenant_id", tenant);
         command.Parameters.AddWithValue("workflow_id", run.WorkflowId);
         command.Parameters.AddWithValue("run_start_time", run.RunStartTime.ToUniversalTime());
         command.Parameters.AddWithValue("run_finish_time", NpgsqlDbType.TimestampTz, (object?)run.RunFinishTime?.ToUniversalTime() ?? DBNull.Value);
@@ -95,12 +98,12 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
     }
 
     private static async Task<Dictionary<string, Guid>> ResolveSeriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        NewRun run, CancellationToken cancellationToken)
+        Guid tenant, NewRun run, CancellationToken cancellationToken)
     {
         var claimed = run.Rows.Where(r => r.SeriesId is not null).Select(r => (r.ValueKey, Id: r.SeriesId!.Value)).Distinct().ToList();
         if (claimed.Count > 0)
         {
-            await CheckClaimedSeriesAsync(connection, transaction, run.TenantId, claimed, cancellationToken);
+            await CheckClaimedSeriesAsync(connection, transaction, tenant, claimed, cancellationToken);
         }
 
         var keys = run.Rows.Select(r => r.ValueKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -112,12 +115,12 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
 
         await using var batch = new NpgsqlBatch(connection, transaction);
         var upsert = new NpgsqlBatchCommand(UpsertSeries);
-        upsert.Parameters.AddWithValue("tenant_id", run.TenantId);
+        upsert.Parameters.AddWithValue("tenant_id", tenant);
         upsert.Parameters.AddWithValue("keys", keys);
         upsert.Parameters.AddWithValue("descriptions", keys.Select(k => run.SeriesDescriptions.GetValueOrDefault(k)).ToArray());
         upsert.Parameters.AddWithValue("units", keys.Select(k => run.SeriesUnits.GetValueOrDefault(k)).ToArray());
         var select = new NpgsqlBatchCommand(SelectSeriesByKey);
-        select.Parameters.AddWithValue("tenant_id", run.TenantId);
+        select.Parameters.AddWithValue("tenant_id", tenant);
         select.Parameters.AddWithValue("keys", keys);
         batch.BatchCommands.Add(upsert);
         batch.BatchCommands.Add(select);
@@ -125,7 +128,14 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            ids[reader.GetString(1)] = reader.GetGuid(0);
+            var key = reader.GetString(1);
+            ids[key] = reader.GetGuid(0);
+            // An existing series keeps its unit: naming another one is a conflict, not a silent mismatch (nothing is stored).
+            if (run.SeriesUnits.GetValueOrDefault(key) is { } unit && !string.Equals(unit, reader.GetString(2), StringComparison.Ordinal))
+            {
+                throw new ConflictException(
+                    $"series_units names '{unit}' for the series '{key}', whose unit is '{reader.GetString(2)}'; leave it out or send '{reader.GetString(2)}'");
+            }
         }
 
         return ids;
@@ -160,7 +170,7 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
         }
     }
 
-    private static async Task<long> CopyValuesAsync(NpgsqlConnection connection, NewRun run, Guid runId,
+    private static async Task<long> CopyValuesAsync(NpgsqlConnection connection, Guid tenant, NewRun run, Guid runId,
         Dictionary<string, Guid> seriesIds, DateTimeOffset knownTime, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(CopyValues, cancellationToken);
@@ -168,7 +178,7 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
         {
             await writer.StartRowAsync(cancellationToken);
             await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
-            await writer.WriteAsync(run.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(tenant, NpgsqlDbType.Uuid, cancellationToken);
             await writer.WriteAsync(seriesIds[row.ValueKey], NpgsqlDbType.Uuid, cancellationToken);
             await writer.WriteAsync(row.ValidTime.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
             if (row.ValidTimeEnd is { } end)

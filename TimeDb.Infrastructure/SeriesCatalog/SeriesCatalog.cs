@@ -1,16 +1,21 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Errors;
+using TimeDb.Domain.Paging;
 using TimeDb.Domain.Series;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.Persistence;
 
 namespace TimeDb.Infrastructure.SeriesCatalog;
 
-internal sealed class SeriesCatalog(TimeDbContext db, TimeProvider clock) : ISeriesCatalog
+/// <summary>Series through EF: the tenant comes from the DbContext's query filter and write guard (the tenant context).</summary>
+internal sealed class SeriesCatalog(TimeDbContext db, TimeProvider clock, ITenantContext tenant) : ISeriesCatalog
 {
-    public async Task<SeriesInfo> CreateAsync(Guid tenantId, string name, string? description, string? unit, CancellationToken cancellationToken)
+    public async Task<SeriesInfo> CreateAsync(Guid? requestedTenantId, string name, string? description, string? unit, CancellationToken cancellationToken)
     {
+        var tenantId = tenant.Scope.TenantForWrite(requestedTenantId);
         var series = new Series
         {
             SeriesId = Guid.CreateVersion7(clock.GetUtcNow()),
@@ -38,17 +43,34 @@ internal sealed class SeriesCatalog(TimeDbContext db, TimeProvider clock) : ISer
         return ToInfo(series);
     }
 
-    public async Task<IReadOnlyList<SeriesInfo>> ListAsync(Guid? tenantId, CancellationToken cancellationToken)
+    public async Task<Page<SeriesInfo>> ListAsync(PageRequest page, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(page);
         var query = db.Series.AsNoTracking();
-        if (tenantId is { } tenant)
+        // Keyset pagination (no OFFSET) on (series_key, tenant_id): unique, as series_key is unique per tenant.
+        if (page.After is { } after)
         {
-            query = query.Where(s => s.TenantId == tenant);
+            var parts = PageCursor.Decode(after, 2);
+            var tenantId = Guid.TryParseExact(parts[0], "N", out var id) ? id : throw PageCursor.Invalid();
+            var key = parts[1];
+            query = query.Where(s => string.Compare(s.SeriesKey, key) > 0 || (s.SeriesKey == key && s.TenantId.CompareTo(tenantId) > 0));
         }
 
-        var series = await query.OrderBy(s => s.SeriesKey).ThenBy(s => s.TenantId).ToListAsync(cancellationToken);
-        return series.Select(ToInfo).ToList();
+        var rows = await Ordered(query).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var items = rows.Take(page.Limit).Select(ToInfo).ToList();
+        var next = rows.Count > page.Limit ? PageCursor.Encode(items[^1].TenantId.ToString("N"), items[^1].SeriesKey) : null;
+        return new Page<SeriesInfo>(items, next);
     }
+
+    public async IAsyncEnumerable<SeriesInfo> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var series in Ordered(db.Series.AsNoTracking()).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return ToInfo(series);
+        }
+    }
+
+    private static IOrderedQueryable<Series> Ordered(IQueryable<Series> series) => series.OrderBy(s => s.SeriesKey).ThenBy(s => s.TenantId);
 
     private static SeriesInfo ToInfo(Series s) => new(s.SeriesId, s.TenantId, s.SeriesKey, s.Description, s.SeriesUnit, s.CreatedAt);
 }

@@ -1,11 +1,13 @@
 using Npgsql;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Values;
 
 namespace TimeDb.Infrastructure.Values;
 
 /// <summary>
-/// The SQL of value reads, in one place. Every filter is a parameter; the tenant predicate is part of
-/// the query whenever a tenant is in scope (always, once authenticated).
+/// The SQL of value reads, in one place. Every filter is a parameter. The tenant comes from the caller's
+/// <see cref="TenantScope"/>: one tenant writes <c>v.tenant_id = @tenant_id</c> (every index leads with it);
+/// only the explicit all-tenants scope of single-user mode leaves it out.
 /// </summary>
 internal static class ValueQuerySql
 {
@@ -40,9 +42,9 @@ internal static class ValueQuerySql
     private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
 
     /// <summary>The same read as one SQL text with literals, for <c>COPY (…) TO STDOUT</c> (the benchmark's ceiling).</summary>
-    public static string BuildLiteral(ValueQuery query)
+    public static string BuildLiteral(ValueQuery query, TenantScope scope)
     {
-        using var command = Build(query, connection: null);
+        using var command = Build(query, scope, connection: null);
         return ValueQueryLiterals.Inline(command);
     }
 
@@ -50,16 +52,18 @@ internal static class ValueQuerySql
     /// Counts the rows of <paramref name="query"/>, stopping at <paramref name="limit"/>: enough to tell whether a
     /// read stays under the row limit without reading more than the limit.
     /// </summary>
-    public static NpgsqlCommand BuildCount(ValueQuery query, long limit, NpgsqlConnection connection)
+    public static NpgsqlCommand BuildCount(ValueQuery query, TenantScope scope, long limit, NpgsqlConnection connection)
     {
-        var command = Build(query, connection, ordered: false);
+        var command = Build(query, scope, connection, ordered: false);
         command.CommandText = $"SELECT count(*) FROM ({command.CommandText} LIMIT @row_limit) counted";
         command.Parameters.AddWithValue("row_limit", limit);
         return command;
     }
 
-    public static NpgsqlCommand Build(ValueQuery query, NpgsqlConnection? connection, bool ordered = true)
+    public static NpgsqlCommand Build(ValueQuery query, TenantScope scope, NpgsqlConnection? connection, bool ordered = true)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scope);
         var command = new NpgsqlCommand { Connection = connection };
         var filters = new List<string>();
         void Add(string sql, string name, object value)
@@ -68,9 +72,15 @@ internal static class ValueQuerySql
             command.Parameters.AddWithValue(name, value);
         }
 
-        if (query.TenantId is { } tenant)
+        switch (scope)
         {
-            Add("v.tenant_id = @tenant_id", "tenant_id", tenant);
+            case TenantScope.Tenant tenant:
+                Add("v.tenant_id = @tenant_id", "tenant_id", tenant.Id);
+                break;
+            case TenantScope.AllTenants:
+                break; // single-user mode, stated explicitly: every tenant
+            default:
+                throw new InvalidOperationException($"unknown tenant scope {scope}");
         }
 
         if (query.StartValid is { } startValid)

@@ -2,22 +2,24 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using TimeDb.Domain.Errors;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Values;
 
 namespace TimeDb.Infrastructure.Values;
 
 /// <summary>Streams value rows from PostgreSQL as they arrive; nothing is buffered beyond one row.</summary>
-internal sealed class ValueReader(NpgsqlDataSource dataSource) : IValueReader
+internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext tenant) : IValueReader
 {
     public async IAsyncEnumerable<ValueRecord> ReadAsync(ValueQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var scope = tenant.Scope; // before any connection: no scope, no read
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (query.MaxRows > 0)
         {
-            await EnsureWithinLimitAsync(connection, query, cancellationToken);
+            await EnsureWithinLimitAsync(connection, query, scope, cancellationToken);
         }
 
-        await using var command = ValueQuerySql.Build(query, connection);
+        await using var command = ValueQuerySql.Build(query, scope, connection);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -44,11 +46,11 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource) : IValueReader
     /// versions in range bound a flat read from above (one cheap index count); only when they exceed the limit
     /// is the flat read itself counted.
     /// </summary>
-    private static async Task EnsureWithinLimitAsync(NpgsqlConnection connection, ValueQuery query, CancellationToken cancellationToken)
+    private static async Task EnsureWithinLimitAsync(NpgsqlConnection connection, ValueQuery query, TenantScope scope, CancellationToken cancellationToken)
     {
         var bound = query.Mode == ReadMode.Flat ? query with { Mode = ReadMode.Overlapping, AllVersions = false } : query;
-        if (await CountAsync(connection, bound, query.MaxRows + 1, cancellationToken) <= query.MaxRows
-            || (bound != query && await CountAsync(connection, query, query.MaxRows + 1, cancellationToken) <= query.MaxRows))
+        if (await CountAsync(connection, bound, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows
+            || (bound != query && await CountAsync(connection, query, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows))
         {
             return;
         }
@@ -59,9 +61,9 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource) : IValueReader
             "and read the rest in further requests.");
     }
 
-    private static async Task<long> CountAsync(NpgsqlConnection connection, ValueQuery query, long limit, CancellationToken cancellationToken)
+    private static async Task<long> CountAsync(NpgsqlConnection connection, ValueQuery query, TenantScope scope, long limit, CancellationToken cancellationToken)
     {
-        await using var command = ValueQuerySql.BuildCount(query, limit, connection);
+        await using var command = ValueQuerySql.BuildCount(query, scope, limit, connection);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using TimeDb.Domain.Errors;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Values;
 
 namespace TimeDb.Infrastructure.Values;
@@ -11,7 +12,7 @@ namespace TimeDb.Infrastructure.Values;
 /// lock before its current version is read, so concurrent corrections of one record run one after the
 /// other and each sees the version the previous one wrote (ADR-005).
 /// </summary>
-internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clock) : IValueUpdater
+internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clock, ITenantContext tenant) : IValueUpdater
 {
     private const string LockRecord = "SELECT pg_advisory_xact_lock(hashtextextended(@lock_key, 0))";
 
@@ -22,7 +23,8 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
         """;
 
     // Every index leads with tenant_id: an `@tenant_id IS NULL OR …` predicate would hide it from the
-    // planner, so the tenant condition is there only when a tenant is in scope (always, once authenticated).
+    // planner, so the condition is written for one tenant and left out only for the explicit all-tenants
+    // scope of single-user mode.
     private const string TenantCondition = "AND tenant_id = @tenant_id";
 
     private const string RetireAndInsert = """
@@ -39,6 +41,8 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
     public async Task<UpdateBatchResult> UpdateAsync(IReadOnlyList<ValueUpdate> updates, string? changedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        // Each record's scope is decided before anything is opened: a tenant_id of another tenant is a 403 for the whole batch.
+        var scoped = updates.Select(u => (Update: u, Scope: tenant.Scope.Narrow(u.RequestedTenantId))).ToList();
         var now = clock.GetUtcNow();
         var updated = new List<UpdatedValue>();
         var skipped = new List<ValueRecordKey>();
@@ -47,9 +51,9 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Locks are taken in one global order so two batches touching the same records cannot deadlock.
-        foreach (var update in updates.OrderBy(LockKey, StringComparer.Ordinal))
+        foreach (var (update, scope) in scoped.OrderBy(u => LockKey(u.Update), StringComparer.Ordinal))
         {
-            var (valueId, tenantId, current) = await LockAndFindCurrentAsync(connection, transaction, update, cancellationToken)
+            var (valueId, tenantId, current) = await LockAndFindCurrentAsync(connection, transaction, update, scope, cancellationToken)
                 ?? throw new NotFoundException(Describe(update) + " does not exist; nothing was changed");
             var key = new ValueRecordKey(tenantId, update.RunId, update.SeriesId, update.ValidTime.ToUniversalTime(), update.ValidTimeEnd?.ToUniversalTime());
 
@@ -81,19 +85,19 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
     /// statement of a batch takes its own snapshot, so the read sees what a batch that held the lock before wrote.
     /// </summary>
     private static async Task<(long ValueId, Guid TenantId, VersionContent Content)?> LockAndFindCurrentAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ValueUpdate update, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ValueUpdate update, TenantScope scope, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var lockRecord = new NpgsqlBatchCommand(LockRecord);
         lockRecord.Parameters.AddWithValue("lock_key", LockKey(update));
-        var command = new NpgsqlBatchCommand(FindCurrent.Replace("/*tenant*/", update.TenantId is null ? "" : TenantCondition, StringComparison.Ordinal));
+        var command = new NpgsqlBatchCommand(FindCurrent.Replace("/*tenant*/", scope.TenantId is null ? "" : TenantCondition, StringComparison.Ordinal));
         command.Parameters.AddWithValue("run_id", update.RunId);
         command.Parameters.AddWithValue("series_id", update.SeriesId);
         command.Parameters.AddWithValue("valid_time", update.ValidTime.ToUniversalTime());
         command.Parameters.AddWithValue("valid_time_end", NpgsqlDbType.TimestampTz, (object?)update.ValidTimeEnd?.ToUniversalTime() ?? DBNull.Value);
-        if (update.TenantId is { } tenant)
+        if (scope.TenantId is { } tenantId)
         {
-            command.Parameters.AddWithValue("tenant_id", tenant);
+            command.Parameters.AddWithValue("tenant_id", tenantId);
         }
 
         batch.BatchCommands.Add(lockRecord);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TimeDb.Domain.Entities;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.Persistence;
 using TimeDb.Tests.Support;
 
@@ -48,6 +49,7 @@ public sealed class CopyPathTests : DatabaseTest
     private async Task InsertWithEfAsync(Guid tenant)
     {
         using var scope = Factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ITenantContext>().SetScope(TenantScope.Of(tenant));
         var db = scope.ServiceProvider.GetRequiredService<TimeDbContext>();
         var run = new Run { RunId = Guid.CreateVersion7(), TenantId = tenant, RunStartTime = Known.AddMinutes(-30), KnownTime = Known, InsertedAt = DateTimeOffset.UtcNow };
         var wind = new Series { SeriesId = Guid.NewGuid(), TenantId = tenant, SeriesKey = "wind", CreatedAt = DateTimeOffset.UtcNow };

@@ -125,12 +125,8 @@ public sealed class IsolationTests : AuthenticatedApiTest
         using var a = ClientFor(A);
         await a.PostJsonAsync("/series", new { name = "only-a" }).ExpectAsync(201);
         using var scope = Factory.Services.CreateScope();
-        var accessor = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>();
-        accessor.HttpContext = new Microsoft.AspNetCore.Http.DefaultHttpContext
-        {
-            User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-                [new System.Security.Claims.Claim("tenant_id", B.TenantId.ToString())], "test")),
-        };
+        // The tenant context, as the API sets it for B's key.
+        scope.ServiceProvider.GetRequiredService<TimeDb.Domain.Tenancy.ITenantContext>().SetScope(TimeDb.Domain.Tenancy.TenantScope.Of(B.TenantId));
         var db = scope.ServiceProvider.GetRequiredService<TimeDb.Infrastructure.Persistence.TimeDbContext>();
         Assert.That(db.Series.Count(), Is.Zero, "B's context sees none of A's series");
         Assert.That(db.Series.IgnoreQueryFilters().Count(), Is.EqualTo(1));
@@ -139,6 +135,5 @@ public sealed class IsolationTests : AuthenticatedApiTest
         var series = db.Series.IgnoreQueryFilters().Single();
         series.Description = "tampered";
         Assert.ThrowsAsync<TimeDb.Domain.Errors.ForbiddenException>(() => db.SaveChangesAsync());
-        accessor.HttpContext = null;
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.Persistence;
+using TimeDb.Infrastructure.Tenancy;
 using TimeDb.Tests.Support;
 
 namespace TimeDb.Tests.Schema;
@@ -19,7 +21,7 @@ public sealed class MigrationsTests
         """;
 
     private static TimeDbContext Context(string connectionString) =>
-        new(new DbContextOptionsBuilder<TimeDbContext>().UseNpgsql(connectionString).Options);
+        new(new DbContextOptionsBuilder<TimeDbContext>().UseNpgsql(connectionString).Options, TenantContext.For(TenantScope.All));
 
     [Test]
     public void Model_HasNoChangesMissingFromTheMigrations()

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using TimeDb.Domain.Series;
+
+namespace TimeDb.Api.Streaming;
+
+/// <summary>
+/// Writes <c>{series_id: {series_key, description, unit}}</c> while the series arrive from the database, so a
+/// tenant with many series costs no memory. As in <see cref="ValuesJsonResult"/>, the query runs before the
+/// status line is sent, so a database failure is still a clean problem answer.
+/// </summary>
+internal sealed class TimeseriesJsonResult(IAsyncEnumerable<SeriesInfo> series) : IActionResult
+{
+    /// <summary>Bytes buffered before they are sent: memory stays bounded whatever the width of a series.</summary>
+    private const int FlushBytes = 16 * 1024;
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var http = context.HttpContext;
+        var cancellationToken = http.RequestAborted;
+        var encoder = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions.Encoder;
+        await using var enumerator = series.GetAsyncEnumerator(cancellationToken);
+        var hasRow = await enumerator.MoveNextAsync();
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var body = http.Response.BodyWriter;
+        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = encoder, SkipValidation = true });
+        json.WriteStartObject();
+        while (hasRow)
+        {
+            var s = enumerator.Current;
+            json.WriteStartObject(s.SeriesId.ToString());
+            json.WriteString("series_key", s.SeriesKey);
+            json.WriteString("description", s.Description);
+            json.WriteString("unit", s.Unit);
+            json.WriteEndObject();
+            if (json.BytesPending >= FlushBytes)
+            {
+                await json.FlushAsync(cancellationToken);
+                await body.FlushAsync(cancellationToken);
+            }
+
+            hasRow = await enumerator.MoveNextAsync();
+        }
+
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
+    }
+}

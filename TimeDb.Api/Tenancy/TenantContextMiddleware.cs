@@ -1,0 +1,45 @@
+using TimeDb.Domain.Errors;
+using TimeDb.Domain.Tenancy;
+using TimeDb.Domain.Users;
+
+namespace TimeDb.Api.Tenancy;
+
+/// <summary>
+/// States the request's tenant scope, once, after authentication and authorization (ADR-0XX-tenancy-context):
+/// an API key → its tenant (a <c>tenant_id</c> query parameter naming another → 403); no key in single-user
+/// mode → every tenant, or the tenant the <c>tenant_id</c> query parameter names. No key while authentication
+/// is on (an anonymous endpoint): no scope, so any access to tenant data fails instead of seeing everything.
+/// Body tenant_ids are applied by the services through the same <see cref="TenantScope"/> rules.
+/// </summary>
+internal sealed class TenantContextMiddleware(RequestDelegate next)
+{
+    public const string TenantIdParameter = "tenant_id";
+
+    public async Task InvokeAsync(HttpContext context, ICurrentTenant caller, ITenantContext tenant, IAuthenticationMode mode)
+    {
+        var requested = RequestedTenant(context.Request);
+        if (caller.IsAuthenticated)
+        {
+            tenant.SetScope(TenantScope.Of(caller.TenantId!.Value).Narrow(requested));
+        }
+        else if (!await mode.IsEnabledAsync(context.RequestAborted))
+        {
+            tenant.SetScope(TenantScope.All.Narrow(requested));
+        }
+
+        await next(context);
+    }
+
+    private static Guid? RequestedTenant(HttpRequest request)
+    {
+        var values = request.Query[TenantIdParameter];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        return values.Count == 1 && Guid.TryParse(values[0], out var tenant)
+            ? tenant
+            : throw new DomainException("tenant_id must be one UUID (or left out)");
+    }
+}
