@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Tenancy;
@@ -31,21 +32,38 @@ public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ITena
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
 
-    /// <summary>
-    /// The one tenant in scope, or null when the scope is explicitly every tenant; throws when no scope was set.
-    /// In the filter, EF Core compiles a null and a non-null value into two SQL texts: no predicate for every
-    /// tenant, <c>tenant_id = @p</c> for one, so the tenant-leading indexes keep being used.
-    /// </summary>
+    /// <summary>The one tenant in scope, or null when the scope is explicitly every tenant; throws when no scope was set.</summary>
     internal Guid? CurrentTenantId => tenant.Scope.TenantId;
+
+    /// <summary>
+    /// Which of the two models this instance uses (<see cref="TenantModelCacheKeyFactory"/>): the all-tenants
+    /// model has no tenant filter and is used only when the scope says every tenant; any other context,
+    /// including one whose scope is not set yet, gets the filtered model, whose filter throws without a scope.
+    /// </summary>
+    internal bool UsesAllTenantsModel => tenant.IsSet && tenant.Scope is TenantScope.AllTenants;
+
+    /// <summary>The filter's parameter: the scope's one tenant (a plain equality, so the tenant-leading indexes are used).</summary>
+    private Guid FilterTenantId => CurrentTenantId
+        ?? throw new InvalidOperationException("the tenant-filtered model was chosen for a context whose scope is every tenant; state the scope before using the DbContext");
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        optionsBuilder.ReplaceService<IModelCacheKeyFactory, TenantModelCacheKeyFactory>();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TimeDbContext).Assembly);
-        FilterByTenant<Run>(modelBuilder);
-        FilterByTenant<Series>(modelBuilder);
-        FilterByTenant<ValueVersion>(modelBuilder);
-        FilterByTenant<User>(modelBuilder);
-        FilterByTenant<ApiKey>(modelBuilder);
+        if (!UsesAllTenantsModel)
+        {
+            FilterByTenant<Run>(modelBuilder);
+            FilterByTenant<Series>(modelBuilder);
+            FilterByTenant<ValueVersion>(modelBuilder);
+            FilterByTenant<User>(modelBuilder);
+            FilterByTenant<ApiKey>(modelBuilder);
+        }
+
         SnakeCaseNames.Apply(modelBuilder);
     }
 
@@ -63,7 +81,9 @@ public sealed class TimeDbContext(DbContextOptions<TimeDbContext> options, ITena
 
     private void FilterByTenant<T>(ModelBuilder modelBuilder) where T : class, ITenantOwned
     {
-        Expression<Func<T, bool>> filter = e => CurrentTenantId == null || e.TenantId == CurrentTenantId;
+        // One tenant only: an `@t IS NULL OR …` filter would come out as `@p OR tenant_id = @t` (EF Core 10
+        // makes the null test a parameter) and hide the index from the planner; every tenant has its own model.
+        Expression<Func<T, bool>> filter = e => e.TenantId == FilterTenantId;
         modelBuilder.Entity<T>().HasQueryFilter(TenantFilter, filter);
     }
 
