@@ -55,7 +55,7 @@ public sealed class BadInputTests : DatabaseTest
     [TestCase("/values?start_valid=tomorrow", "not an ISO 8601 time")]
     [TestCase("/values?series_id=abc", "series_id")]
     [TestCase("/values?all_versions=maybe&mode=overlapping", "all_versions")]
-    [TestCase("/runs?limit=0", "limit must be from 1 to 1000")]
+    [TestCase("/runs?limit=0", "limit must be from 1 to 10000")]
     [TestCase("/runs?start_time=2025-02-01&end_time=2025-01-01", "start_time is after end_time")]
     public async Task BadQuery_Is400Problem(string url, string expectedInDetail)
     {

@@ -329,7 +329,8 @@ internal static class HostileCorpus
             "99999999999999999999999", "%00", "2025-01-01T00:00:00%2B25:00", "9999-12-31T23:59:59-14:00", "2025-01-01%00", "%FF%FE", "01/02/2025",
         ];
         string[] guids = ["not-a-uuid", "12", "%00", "00000000-0000-0000-0000-00000000000g", "%FF", "NaN", "{}"];
-        string[] limits = ["0", "-1", "1001", "99999999999999999999999", "1e400", "NaN", "abc", "1.5", "%00", "%FF"];
+        string[] limits = ["0", "-1", "10001", "99999999999999999999999", "1e400", "NaN", "abc", "1.5", "%00", "%FF"];
+        string[] cursors = ["!!", "Zm9v", "%00", "%FF", "MXwyfDM", "a%1Fb"];
         var parameters = new (string Endpoint, string Path, string Name, string[] Values, string Prefix)[]
         {
             ("GET /runs", "/runs", "workflow_id", ["%00", "hostile%00x"], ""),
@@ -337,6 +338,9 @@ internal static class HostileCorpus
             ("GET /runs", "/runs", "end_time", times, ""),
             ("GET /runs", "/runs", "limit", limits, ""),
             ("GET /runs", "/runs", "tenant_id", [.. guids, t.OtherTenant.ToString()], ""),
+            ("GET /runs", "/runs", "after", cursors, ""),
+            ("GET /series", "/series", "limit", limits, ""),
+            ("GET /series", "/series", "after", cursors, ""),
             ("GET /values", "/values", "start_valid", times, ""),
             ("GET /values", "/values", "end_valid", times, ""),
             ("GET /values", "/values", "start_known", times, ""),
