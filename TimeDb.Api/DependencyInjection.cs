@@ -45,6 +45,8 @@ public static class DependencyInjection
         services.AddTimeDbAuthentication(configuration);
         services.AddTimeDbRateLimiting(configuration);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestLogging.AddCorrelationId);
+        // Problem answers are written with the minimal-API JSON options: the same escaping as every other answer.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JsonEncoding.Encoder);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbOpenApi();
         return services;
@@ -53,6 +55,8 @@ public static class DependencyInjection
     internal static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        // Text as it is (no \u003C for '<', no escapes for non-ASCII): see JsonEncoding.
+        options.Encoder = JsonEncoding.Encoder;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         // Numbers are numbers: "1.5" and "NaN" as strings are refused (the web defaults would accept them).
         options.NumberHandling = JsonNumberHandling.Strict;

@@ -13,6 +13,7 @@ internal static class ApiPipeline
         // Outermost, so it sees the final status: one event per request (method, path, status, timing,
         // correlation id; never headers, query strings or bodies), and that event is the one log of a 5xx.
         app.UseSerilogRequestLogging(RequestLogging.Configure);
+        app.UseNoSniff();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Oversized query strings and headers, and unparseable Content-Types, stop here (ADR-008).

@@ -9,10 +9,13 @@ namespace TimeDb.Api.Streaming;
 /// Writes <c>{"data": [...], "count": n}</c> while rows arrive from the database, so memory does not
 /// grow with the result. The query runs before the status line is sent: a database failure is still a
 /// clean 503 problem; only a failure in the middle of a stream cuts the response short.
+/// The answer is flushed by bytes, not rows (SPEC §9): whatever the width of the rows, at most
+/// <see cref="FlushAfterBytes"/> (plus one row) is held before it goes to the client, and each flush waits
+/// for the client to take it (Kestrel's back-pressure), so a slow reader cannot make the server hold more.
 /// </summary>
 internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool versionFields) : IActionResult
 {
-    private const int FlushEvery = 2_000;
+    public const int FlushAfterBytes = 64 * 1024;
 
     public async Task ExecuteResultAsync(ActionContext context)
     {
@@ -24,17 +27,22 @@ internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         var body = response.BodyWriter;
-        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
+        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true, Encoder = JsonEncoding.Encoder });
         json.WriteStartObject();
         json.WriteStartArray("data");
         long count = 0;
+        long flushed = 0;
         while (hasRow)
         {
             Write(json, enumerator.Current);
-            if (++count % FlushEvery == 0)
+            count++;
+            // The writer hands full buffers to the pipe by itself (BytesCommitted) and keeps the rest (BytesPending):
+            // both are held in memory until the pipe is flushed, so both count.
+            if (json.BytesCommitted + json.BytesPending - flushed >= FlushAfterBytes)
             {
                 await json.FlushAsync(cancellationToken);
                 await body.FlushAsync(cancellationToken);
+                flushed = json.BytesCommitted;
             }
 
             hasRow = await enumerator.MoveNextAsync();

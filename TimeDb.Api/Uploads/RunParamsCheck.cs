@@ -9,6 +9,7 @@ namespace TimeDb.Api.Uploads;
 /// numbers beyond its numeric range (1e1000000). Those, and a name given twice in one object (jsonb would
 /// silently keep the last), are refused as a 400 here rather than failing in the database. Numbers must fit a
 /// double, as every other number of the API does: clients in JavaScript or Python could not read them back.
+/// Nesting is capped (<see cref="TextCaps.RunParamsDepth"/>); the size cap is checked by the parser before parsing.
 /// </summary>
 internal static class RunParamsCheck
 {
@@ -18,14 +19,20 @@ internal static class RunParamsCheck
     public static string? Problem(JsonElement root)
     {
         var problems = new List<string>(MaxProblems);
-        Walk(root, "run_params", problems);
+        Walk(root, "run_params", 1, problems);
         return problems.Count == 0 ? null : problems[0];
     }
 
-    private static void Walk(JsonElement element, string path, List<string> problems)
+    private static void Walk(JsonElement element, string path, int depth, List<string> problems)
     {
         if (problems.Count >= MaxProblems)
         {
+            return;
+        }
+
+        if (depth > TextCaps.RunParamsDepth && element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        {
+            problems.Add($"{TextCaps.RunParamsTooDeep}: {path} is level {depth}");
             return;
         }
 
@@ -46,7 +53,7 @@ internal static class RunParamsCheck
                         return;
                     }
 
-                    Walk(property.Value, $"{path}.{name}", problems);
+                    Walk(property.Value, $"{path}.{name}", depth + 1, problems);
                 }
 
                 break;
@@ -54,7 +61,7 @@ internal static class RunParamsCheck
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    Walk(item, $"{path}[{index++}]", problems);
+                    Walk(item, $"{path}[{index++}]", depth + 1, problems);
                 }
 
                 break;

@@ -1,10 +1,12 @@
-using System.Security.Cryptography;
 using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.IO.Pipelines;
 using System.Text.Json;
 using TimeDb.Api.Json;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Runs;
+using TimeDb.Domain.Text;
 using TimeDb.Domain.Time;
 
 namespace TimeDb.Api.Uploads;
@@ -17,6 +19,15 @@ namespace TimeDb.Api.Uploads;
 internal sealed class UploadBodyParser
 {
     private const int MaxErrors = 20;
+
+    /// <summary>
+    /// A root property is buffered whole before it is read. Beyond this many bytes one that has a cap (all
+    /// but the two maps and value_rows) is refused while it arrives, not after the whole of it is held.
+    /// </summary>
+    private const int MaxBufferedPropertyBytes = TextCaps.RunParamsBytes + 1024;
+
+    /// <summary>The same for one value row: a valid one is a few hundred bytes.</summary>
+    private const int MaxBufferedRowBytes = 64 * 1024;
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
@@ -29,6 +40,7 @@ internal sealed class UploadBodyParser
     private bool _rowsWereNull;
     private int _skippedRows;
     private int _errorCount;
+    private long _bufferedBytes;
 
     private readonly long _maxRows;
 
@@ -147,6 +159,7 @@ internal sealed class UploadBodyParser
     private SequencePosition Feed(ReadOnlySequence<byte> buffer, bool isFinal)
     {
         var reader = new Utf8JsonReader(buffer, isFinal, _state);
+        _bufferedBytes = buffer.Length;
         try
         {
             while (Step(ref reader))
@@ -222,12 +235,23 @@ internal sealed class UploadBodyParser
                 var valueStart = reader;
                 if (!reader.TrySkip())
                 {
+                    if (IsCapped(name) && _bufferedBytes - valueStart.TokenStartIndex > MaxBufferedPropertyBytes)
+                    {
+                        AddError(name, name switch
+                        {
+                            "run_params" => TextCaps.RunParamsTooLarge,
+                            "workflow_id" => TextCaps.TooLong(name, TextCaps.WorkflowId),
+                            _ => $"{name} is larger than any valid value",
+                        });
+                        _stage = Stage.Failed;
+                    }
+
                     reader = checkpoint;
                     return false;
                 }
 
                 RefuseRepeatedName(name);
-                ReadRootProperty(name, ref valueStart);
+                ReadRootProperty(name, ref valueStart, reader.BytesConsumed - valueStart.TokenStartIndex);
                 return true;
 
             case Stage.Rows:
@@ -252,6 +276,13 @@ internal sealed class UploadBodyParser
                 var rowStart = reader;
                 if (!reader.TrySkip())
                 {
+                    if (_bufferedBytes - rowStart.TokenStartIndex > MaxBufferedRowBytes)
+                    {
+                        AddError($"value_rows[{Rows.Count + _skippedRows}]", string.Create(CultureInfo.InvariantCulture,
+                            $"a value row must be at most {MaxBufferedRowBytes / 1024} kB (its value_key at most {TextCaps.SeriesKey} characters)"));
+                        _stage = Stage.Failed;
+                    }
+
                     reader = checkpoint;
                     return false;
                 }
@@ -274,7 +305,10 @@ internal sealed class UploadBodyParser
         }
     }
 
-    private void ReadRootProperty(string name, ref Utf8JsonReader reader)
+    private static bool IsCapped(string name) => name is not ("series_units" or "series_descriptions" or "value_rows");
+
+    /// <summary>Reads one root property; <paramref name="bytes"/> is the length of its value as sent.</summary>
+    private void ReadRootProperty(string name, ref Utf8JsonReader reader, long bytes)
     {
         switch (name)
         {
@@ -314,7 +348,11 @@ internal sealed class UploadBodyParser
 
                 break;
             case "run_params":
-                if (reader.TokenType == JsonTokenType.StartObject)
+                if (reader.TokenType == JsonTokenType.StartObject && bytes > TextCaps.RunParamsBytes)
+                {
+                    AddError(name, TextCaps.RunParamsTooLarge);
+                }
+                else if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     using var document = JsonDocument.ParseValue(ref reader);
                     if (RunParamsCheck.Problem(document.RootElement) is { } paramsProblem)
@@ -333,10 +371,10 @@ internal sealed class UploadBodyParser
 
                 break;
             case "series_descriptions":
-                SeriesDescriptions = ReadStringMap(ref reader, name, allowBlank: true);
+                SeriesDescriptions = ReadStringMap(ref reader, name, allowBlank: true, TextCaps.Description);
                 break;
             case "series_units":
-                SeriesUnits = ReadStringMap(ref reader, name, allowBlank: false);
+                SeriesUnits = ReadStringMap(ref reader, name, allowBlank: false, TextCaps.Unit);
                 break;
             case "value_rows":
                 if (reader.TokenType == JsonTokenType.Null)
@@ -505,7 +543,8 @@ internal sealed class UploadBodyParser
         return null;
     }
 
-    private Dictionary<string, string>? ReadStringMap(ref Utf8JsonReader reader, string path, bool allowBlank)
+    /// <summary>A map of value_key to text (a unit, a description), each text at most <paramref name="cap"/> characters.</summary>
+    private Dictionary<string, string>? ReadStringMap(ref Utf8JsonReader reader, string path, bool allowBlank, int cap)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -518,6 +557,16 @@ internal sealed class UploadBodyParser
             if (!allowBlank && map is not null && map.Values.Any(string.IsNullOrWhiteSpace))
             {
                 AddError(path, $"{path} must not contain blank units");
+            }
+
+            if (map?.Keys.FirstOrDefault(k => !TextCaps.Fits(k, TextCaps.SeriesKey)) is not null)
+            {
+                AddError(path, TextCaps.TooLong($"a value_key in {path}", TextCaps.SeriesKey));
+            }
+
+            if (map?.FirstOrDefault(e => !TextCaps.Fits(e.Value, cap)) is { Key: { } key })
+            {
+                AddError(path, TextCaps.TooLong($"{path}['{Shorten(key)}']", cap));
             }
 
             return map;
@@ -580,6 +629,9 @@ internal sealed class UploadBodyParser
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return (cut >= 0 ? message[..cut] : message).Trim();
     }
+
+    /// <summary>A value_key as shown in a message: long ones are cut.</summary>
+    private static string Shorten(string key) => key.Length <= 40 ? key : key[..40] + "…";
 
     private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
 

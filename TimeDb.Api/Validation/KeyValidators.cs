@@ -1,5 +1,6 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
+using TimeDb.Domain.Text;
 
 namespace TimeDb.Api.Validation;
 
@@ -7,5 +8,5 @@ internal sealed class CreateKeyRequestValidator : AbstractValidator<CreateKeyReq
 {
     public CreateKeyRequestValidator() =>
         RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name is required and must not be blank")
-            .MaximumLength(200).WithMessage("name must be at most 200 characters");
+            .WithinCap("name", TextCaps.KeyName);
 }

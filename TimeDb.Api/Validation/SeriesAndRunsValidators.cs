@@ -1,7 +1,6 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
 using TimeDb.Domain.Paging;
-using TimeDb.Domain.Runs;
 using TimeDb.Domain.Text;
 
 namespace TimeDb.Api.Validation;
@@ -11,8 +10,10 @@ internal sealed class CreateSeriesRequestValidator : AbstractValidator<CreateSer
     public CreateSeriesRequestValidator()
     {
         RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name is required and must not be blank")
-            .MaximumLength(UploadRules.MaxValueKeyLength).WithMessage($"name must be at most {UploadRules.MaxValueKeyLength} characters");
-        RuleFor(x => x.Unit).Must(u => u is null || !string.IsNullOrWhiteSpace(u)).WithMessage("unit must not be blank (leave it out for 'dimensionless')");
+            .WithinCap("name", TextCaps.SeriesKey);
+        RuleFor(x => x.Description).WithinCap("description", TextCaps.Description);
+        RuleFor(x => x.Unit).Must(u => u is null || !string.IsNullOrWhiteSpace(u)).WithMessage("unit must not be blank (leave it out for 'dimensionless')")
+            .WithinCap("unit", TextCaps.Unit);
     }
 }
 

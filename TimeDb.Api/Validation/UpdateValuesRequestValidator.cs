@@ -1,5 +1,6 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
+using TimeDb.Domain.Text;
 
 namespace TimeDb.Api.Validation;
 
@@ -29,6 +30,11 @@ internal sealed class ValueUpdateRequestValidator : AbstractValidator<ValueUpdat
         RuleFor(x => x.ValidTimeEnd)
             .Must((u, end) => end is null || u.ValidTime is null || end > u.ValidTime)
             .WithMessage("valid_time_end must be later than valid_time");
+        RuleFor(x => x.Annotation.Value).WithinCap("annotation", TextCaps.Annotation).OverridePropertyName("annotation");
+        RuleFor(x => x.Tags.Value)
+            .Must(tags => tags is null || tags.Length <= TextCaps.TagsPerValue).WithMessage(TextCaps.TooManyTags)
+            .Must(tags => tags is null || tags.All(t => TextCaps.Fits(t, TextCaps.Tag))).WithMessage(TextCaps.TagTooLong)
+            .OverridePropertyName("tags");
         RuleFor(x => x).Must(u => u.Value.IsSet || u.Annotation.IsSet || u.Tags.IsSet)
             .WithName("updates").WithMessage("give at least one of value, annotation or tags (null clears a field)");
     }

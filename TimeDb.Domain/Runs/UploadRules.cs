@@ -6,23 +6,19 @@ namespace TimeDb.Domain.Runs;
 /// <summary>The rules of an uploaded value row, with the messages a user sees. One place for each rule.</summary>
 public static class UploadRules
 {
-    public const int MaxValueKeyLength = 512;
-
-    /// <summary>workflow_id is indexed: a bounded length keeps every index entry storable.</summary>
-    public const int MaxWorkflowIdLength = 512;
     public const string DefaultWorkflowMessage = "workflow_id must not be blank (leave it out for 'api-workflow')";
 
     /// <summary>Null when the key is fine, else what is wrong with it.</summary>
     public static string? CheckValueKey(string? key) =>
         string.IsNullOrWhiteSpace(key) ? "value_key is required and must not be blank"
-        : key.Length > MaxValueKeyLength ? $"value_key must be at most {MaxValueKeyLength} characters"
+        : TextCaps.Check("value_key", key, TextCaps.SeriesKey) is { } tooLong ? tooLong
         : TextRules.HasNul(key) ? $"value_key {TextRules.NulMessage}"
         : null;
 
     /// <summary>Null when a given workflow_id is fine, else what is wrong with it.</summary>
     public static string? CheckWorkflowId(string workflowId) =>
         string.IsNullOrWhiteSpace(workflowId) ? DefaultWorkflowMessage
-        : workflowId.Length > MaxWorkflowIdLength ? $"workflow_id must be at most {MaxWorkflowIdLength} characters"
+        : TextCaps.Check("workflow_id", workflowId, TextCaps.WorkflowId) is { } tooLong ? tooLong
         : TextRules.HasNul(workflowId) ? $"workflow_id {TextRules.NulMessage}"
         : null;
 

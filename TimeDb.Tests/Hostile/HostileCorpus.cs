@@ -417,6 +417,30 @@ internal static class HostileCorpus
             yield return new(upload, "10 MB workflow_id", HttpMethod.Post, path, Big(upload, "workflow_id"), Expected: 400);
         }
 
+        // One character over each text cap of SPEC §9 (the caps themselves are tested in TextCapTests).
+        HostileRequest OverCap(string endpoint, string field, string label, string json) =>
+            new(endpoint, $"{field} {label}", shape[endpoint].Method, shape[endpoint].Path,
+                HostileRequest.Bytes(RenderBytes(shape[endpoint], shape[endpoint].Root.Concat(shape[endpoint].Item ?? []).Single(f => f.Name == field),
+                    Encoding.UTF8.GetBytes(json))), shape[endpoint].Caller, 400);
+        static string Text(char c, int length) => "\"" + new string(c, length) + "\"";
+        foreach (var upload in new[] { "POST /runs", "POST /upload" })
+        {
+            yield return OverCap(upload, "value_key", "of 257 characters", Text('k', 257));
+            yield return OverCap(upload, "workflow_id", "of 257 characters", Text('w', 257));
+            yield return OverCap(upload, "series_units", "with a unit of 65 '<'", $"{{\"hostile-key\":{Text('<', 65)}}}");
+            yield return OverCap(upload, "series_descriptions", "with a description of 4,097 characters", $"{{\"hostile-key\":{Text('d', 4097)}}}");
+            yield return OverCap(upload, "run_params", "of 65 kB", $"{{\"pad\":{Text('x', 65 * 1024)}}}");
+            yield return OverCap(upload, "run_params", "17 levels deep", string.Concat(Enumerable.Repeat("{\"a\":", 17)) + "1" + new string('}', 17));
+        }
+
+        yield return OverCap("POST /series", "name", "of 257 characters", Text('n', 257));
+        yield return OverCap("POST /series", "description", "of 4,097 characters", Text('d', 4097));
+        yield return OverCap("POST /series", "unit", "of 65 '<'", Text('<', 65));
+        yield return OverCap("PUT /values", "annotation", "of 4,097 '<'", Text('<', 4097));
+        yield return OverCap("PUT /values", "tags", "33 tags", "[" + string.Join(",", Enumerable.Range(0, 33).Select(i => $"\"t{i}\"")) + "]");
+        yield return OverCap("PUT /values", "tags", "with a tag of 65 characters", $"[{Text('t', 65)}]");
+        yield return OverCap("POST /keys", "name", "of 129 characters", Text('n', 129));
+
         var random = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(50_000));
         yield return new("POST /runs", "100 kB random workflow_id", HttpMethod.Post, "/runs",
             HostileRequest.Text($"{{\"run_start_time\":\"2025-01-01T00:00:00Z\",\"workflow_id\":\"{random}\",\"value_rows\":[]}}"), Expected: 400);

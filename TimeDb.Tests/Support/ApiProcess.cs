@@ -75,18 +75,26 @@ internal sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the server process in bytes (Linux /proc).</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    /// <summary>The most resident memory the process had since it started or since <see cref="ResetPeakResident"/> (Linux VmHWM).</summary>
+    public long PeakResidentBytes() => StatusBytes("VmHWM:");
+
+    /// <summary>Starts the peak (<see cref="PeakResidentBytes"/>) afresh from the current resident memory (Linux clear_refs).</summary>
+    public void ResetPeakResident() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
+    private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                var kb = long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
                 return kb * 1024;
             }
         }
 
-        throw new InvalidOperationException("VmRSS not found");
+        throw new InvalidOperationException($"{field} not found");
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no rollback from the server's side.</summary>
