@@ -1,5 +1,4 @@
 using Serilog;
-using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.RateLimiting;
 
@@ -21,8 +20,8 @@ internal static class ApiPipeline
         app.UseTimeDbRateLimiting();
         app.UseAuthorization();
         app.UseRequestTimeouts();
-        var gate = app.Services.GetRequiredService<HeavyRequestGate>();
-        app.Use(gate.InvokeAsync);
+        // Heavy requests: per-user share, then the instance's slots (HeavyRequestLimits).
+        app.UseRateLimiter();
         app.MapControllers();
         return app;
     }
