@@ -1,4 +1,5 @@
 using Serilog;
+using TimeDb.Api.Health;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.RateLimiting;
 
@@ -23,6 +24,7 @@ internal static class ApiPipeline
         // Heavy requests: per-user share, then the instance's slots (HeavyRequestLimits).
         app.UseRateLimiter();
         app.MapControllers();
+        app.MapTimeDbHealth();
         return app;
     }
 }
