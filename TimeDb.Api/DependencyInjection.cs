@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Authentication;
 using TimeDb.Api.Errors;
 using TimeDb.Api.RateLimiting;
+using TimeDb.Api.Health;
 using TimeDb.Api.Hosting;
 using TimeDb.Api.Json;
 using TimeDb.Api.Limits;
@@ -13,8 +14,6 @@ using TimeDb.Api.OpenApi;
 using TimeDb.Api.Tenancy;
 using TimeDb.Api.Validation;
 using TimeDb.Domain.Tenancy;
-using TimeDb.Infrastructure.Housekeeping;
-using TimeDb.Infrastructure.Runs;
 
 namespace TimeDb.Api;
 
@@ -24,8 +23,6 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddTimeDbLimits(configuration);
-        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
-        services.AddHostedService<ExpiredRowsJanitor>();
 
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentTenant, HttpCurrentTenant>();
@@ -48,6 +45,8 @@ public static class DependencyInjection
         // Problem answers are written with the minimal-API JSON options: the same escaping as every other answer.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JsonEncoding.Encoder);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddTimeDbHealth();
+        services.AddSingleton<EndpointOverview>();
         services.AddTimeDbOpenApi();
         return services;
     }

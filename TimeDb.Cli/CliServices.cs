@@ -31,6 +31,9 @@ internal sealed class CliServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
+    /// <summary>A service that only one command needs (benchmark code): built from the registered ones, never registered in the server.</summary>
+    public T Create<T>() where T : notnull => ActivatorUtilities.CreateInstance<T>(_scope.ServiceProvider);
+
     public async ValueTask DisposeAsync()
     {
         await _scope.DisposeAsync();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ using TimeDb.Infrastructure.Auth;
 using TimeDb.Domain.Series;
 using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Configuration;
+using TimeDb.Infrastructure.Housekeeping;
 using TimeDb.Infrastructure.Runs;
 using TimeDb.Infrastructure.Values;
 using TimeDb.Infrastructure.Persistence;
@@ -40,9 +42,13 @@ public static class DependencyInjection
         services.AddSingleton(sp => BuildDataSource(sp.GetRequiredService<ResolvedConnection>(), sp.GetRequiredService<IOptions<DatabaseTimeouts>>().Value));
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<RateLimiting.RateWindowCounter>();
+        // TimeDb:Idempotency from the host's configuration when it has one (the API); the CLI's bare provider keeps the defaults.
+        services.AddOptions<IdempotencyOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(IdempotencyOptions.Section).Bind(o));
+        // Runs in hosts that start hosted services (the API); the CLI never starts it.
+        services.AddHostedService<ExpiredRowsJanitor>();
         services.AddScoped<SchemaManager>();
         services.AddScoped<UserAdministration>();
-        services.AddScoped<Benchmarks.BenchmarkDatabase>();
         services.AddScoped<IRunIngestion, RunIngestion>();
         services.AddScoped<IRunCatalog, RunCatalog>();
         services.AddScoped<IValueReader, ValueReader>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
@@ -24,7 +25,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [HttpPost("runs")]
     [HttpPost("upload")]
     [UploadBodySizeLimit]
-    [HeavyRequest]
+    [EnableRateLimiting(HeavyRequestLimits.Policy)]
     [RequestTimeout(LimitsSetup.UploadTimeoutPolicy)]
     [JsonUploadBody]
     [Consumes("application/json")]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TimeDb.Api.Contracts;
@@ -22,7 +23,7 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     /// known_time, valid_time, series_key. With end_known you see what was known at that moment.
     /// </remarks>
     [HttpGet]
-    [HeavyRequest]
+    [EnableRateLimiting(HeavyRequestLimits.Policy)]
     [ProducesResponseType<ValuesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -44,7 +45,7 @@ public sealed class ValuesController(IValueReader reader, IValueUpdater updater,
     /// would not change is listed in skipped_no_ops. A record that does not exist fails the whole batch (404).
     /// </remarks>
     [HttpPut]
-    [HeavyRequest]
+    [EnableRateLimiting(HeavyRequestLimits.Policy)]
     [Consumes("application/json")]
     [ProducesResponseType<UpdateValuesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -29,11 +29,23 @@ public sealed class ApiLimits
     /// <summary>Time for a whole upload request.</summary>
     public int UploadRequestTimeoutSeconds { get; set; } = 1800;
 
-    /// <summary>Reads, uploads and updates served at once; more wait in the queue below.</summary>
+    /// <summary>Reads, uploads and updates served at once by this instance; more wait in the queue below.</summary>
     public int MaxConcurrentHeavyRequests { get; set; } = 16;
 
-    /// <summary>Heavy requests that may wait for a slot; beyond it the answer is 503 with Retry-After.</summary>
+    /// <summary>Heavy requests that may wait for one of the instance's slots; beyond it the answer is 503 with Retry-After.</summary>
     public int HeavyRequestQueue { get; set; } = 64;
+
+    /// <summary>Reads, uploads and updates one user may have running at once (the user's fair share; authenticated mode only).</summary>
+    public int MaxConcurrentHeavyRequestsPerUser { get; set; } = 4;
+
+    /// <summary>A user's heavy requests that may wait for one of the user's slots; beyond it the answer is 429 with Retry-After.</summary>
+    public int HeavyRequestQueuePerUser { get; set; } = 8;
+
+    /// <summary>Slowest average rate (bytes per second) at which any request body may arrive after the grace period; slower → the request is cut.</summary>
+    public int MinRequestBodyBytesPerSecond { get; set; } = 64 * 1024;
+
+    /// <summary>Seconds a request body may arrive at any rate before the minimum applies (Kestrel needs more than 1).</summary>
+    public double MinRequestBodyGraceSeconds { get; set; } = 10;
 
     // Request line and headers. Kestrel's own limits are set well above the API's, so an oversized query
     // string or header block reaches HttpInputGuard and is answered with a problem body instead of

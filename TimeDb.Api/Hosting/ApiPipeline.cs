@@ -1,5 +1,5 @@
 using Serilog;
-using TimeDb.Api.Limits;
+using TimeDb.Api.Health;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.RateLimiting;
 using TimeDb.Api.Tenancy;
@@ -24,9 +24,10 @@ internal static class ApiPipeline
         app.UseAuthorization();
         app.UseMiddleware<TenantContextMiddleware>();
         app.UseRequestTimeouts();
-        var gate = app.Services.GetRequiredService<HeavyRequestGate>();
-        app.Use(gate.InvokeAsync);
+        // Heavy requests: per-user share, then the instance's slots (HeavyRequestLimits).
+        app.UseRateLimiter();
         app.MapControllers();
+        app.MapTimeDbHealth();
         return app;
     }
 }

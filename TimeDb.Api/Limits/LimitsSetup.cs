@@ -6,7 +6,7 @@ using TimeDb.Infrastructure.Configuration;
 
 namespace TimeDb.Api.Limits;
 
-/// <summary>Registers every limit of <see cref="ApiLimits"/>: request line, header and body sizes, statement and request timeouts, the heavy-request gate.</summary>
+/// <summary>Registers every limit of <see cref="ApiLimits"/>: request line, header and body sizes, statement and request timeouts, the heavy-request limits, the minimum body data rate.</summary>
 internal static class LimitsSetup
 {
     public const string UploadTimeoutPolicy = "upload";
@@ -20,6 +20,10 @@ internal static class LimitsSetup
                 kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
                 kestrel.Limits.MaxRequestLineSize = limits.Value.KestrelMaxRequestLineBytes;
                 kestrel.Limits.MaxRequestHeadersTotalSize = limits.Value.KestrelMaxRequestHeadersBytes;
+                // A body trickled in to hold a heavy-request slot is cut (SPEC §9); 0 turns the minimum off.
+                kestrel.Limits.MinRequestBodyDataRate = limits.Value.MinRequestBodyBytesPerSecond > 0
+                    ? new MinDataRate(limits.Value.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(Math.Max(1.1, limits.Value.MinRequestBodyGraceSeconds)))
+                    : null;
             });
         services.AddOptions<DatabaseTimeouts>().Configure<IOptions<ApiLimits>>((database, limits) =>
         {
@@ -34,7 +38,7 @@ internal static class LimitsSetup
             timeouts.AddPolicy(UploadTimeoutPolicy, Policy(limits.Value.UploadRequestTimeoutSeconds));
         });
 
-        services.AddSingleton<HeavyRequestGate>();
+        services.AddHeavyRequestLimits();
         return services;
     }
 

@@ -11,6 +11,14 @@ internal static class OpenApiSetup
     public const string ApiKeyScheme = "ApiKey";
     public const string ApiKeyHeader = "X-API-Key";
 
+    /// <summary>The documentation pages (middleware, not endpoints: the endpoint list of <c>GET /</c> adds them from here).</summary>
+    public static readonly IReadOnlyList<(string Path, string Summary)> Pages =
+    [
+        ("/docs", "Swagger UI"),
+        ("/redoc", "ReDoc"),
+        (DocumentPath, "OpenAPI document"),
+    ];
+
     public static IServiceCollection AddTimeDbOpenApi(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -34,6 +42,7 @@ internal static class OpenApiSetup
                 [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
             });
             o.OperationFilter<StreamedJsonBodyOperationFilter>();
+            o.DocumentFilter<HealthDocumentFilter>();
 
             // Tri-state update fields are documented as the value they carry.
             o.MapType<Optional<double?>>(() => new OpenApiSchema

@@ -56,7 +56,7 @@ internal static class BenchCommand
         var progress = new BenchProgress(console.Error);
         var connection = ResolveConnection(settings, progress);
         await using var services = connection is null ? null : CliServices.For(connection);
-        var database = services?.Get<BenchmarkDatabase>();
+        var database = services?.Create<BenchmarkDatabase>();
 
         CreatedUser? tenant = null;
         if (settings.Key is null)
