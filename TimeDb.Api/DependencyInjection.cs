@@ -44,7 +44,11 @@ public static class DependencyInjection
 
         services.AddTimeDbAuthentication(configuration);
         services.AddTimeDbRateLimiting(configuration);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestLogging.AddCorrelationId);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            RequestLogging.AddCorrelationId(context);
+            Problems.AddRetryAfter(context);
+        });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbOpenApi();
         return services;
