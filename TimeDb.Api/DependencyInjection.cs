@@ -41,7 +41,11 @@ public static class DependencyInjection
 
         services.AddTimeDbAuthentication(configuration);
         services.AddTimeDbRateLimiting(configuration);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestLogging.AddCorrelationId);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            RequestLogging.AddCorrelationId(context);
+            Problems.AddRetryAfter(context);
+        });
         // Problem answers are written with the minimal-API JSON options: the same escaping as every other answer.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JsonEncoding.Encoder);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

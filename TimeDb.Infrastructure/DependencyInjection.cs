@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TimeDb.Domain.Runs;
+using TimeDb.Domain.Schema;
 using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Users;
 using TimeDb.Infrastructure.Auth;
@@ -36,7 +37,7 @@ public static class DependencyInjection
         services.AddMemoryCache();
         services.AddOptions<AuthCacheOptions>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
-        services.AddSingleton<IAuthenticationMode, AuthenticationMode>();
+        services.AddSingleton<IAuthenticationMode, AuthenticationModeLookup>();
         services.AddSingleton(connection);
         services.AddOptions<DatabaseTimeouts>();
         services.AddSingleton(sp => BuildDataSource(sp.GetRequiredService<ResolvedConnection>(), sp.GetRequiredService<IOptions<DatabaseTimeouts>>().Value));
@@ -48,6 +49,7 @@ public static class DependencyInjection
         // Runs in hosts that start hosted services (the API); the CLI never starts it.
         services.AddHostedService<ExpiredRowsJanitor>();
         services.AddScoped<SchemaManager>();
+        services.AddScoped<ISchemaAdministration>(sp => sp.GetRequiredService<SchemaManager>());
         services.AddScoped<UserAdministration>();
         services.AddScoped<IRunIngestion, RunIngestion>();
         services.AddScoped<IRunCatalog, RunCatalog>();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TimeDb.Domain.Security;
 using TimeDb.Domain.Users;
 using TimeDb.Infrastructure.Auth;
+using TimeDb.Infrastructure.Errors;
 
 namespace TimeDb.Api.Authentication;
 
@@ -36,7 +37,17 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);
         }
 
-        var owner = await keys.FindByHashAsync(secret!.Hash(), Context.RequestAborted);
+        KeyOwner? owner;
+        try
+        {
+            owner = await keys.FindByHashAsync(secret!.Hash(), Context.RequestAborted);
+        }
+        catch (Exception ex) when (AuthenticationModeGate.IsServedWhileUnknown(Request.Path) && DatabaseErrors.Classify(ex) is not null)
+        {
+            // The overview and the probes answer whatever the database's state, with or without a key.
+            return AuthenticateResult.NoResult();
+        }
+
         if (owner is not { CanAuthenticate: true })
         {
             return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);

@@ -3,7 +3,7 @@ using TimeDb.Domain.Users;
 
 namespace TimeDb.Api.Authentication;
 
-/// <summary>Met when authentication is off (single-user mode), or by an authenticated caller (an admin, if asked).</summary>
+/// <summary>Met when authentication is off (single-user mode; never when unknown), or by an authenticated caller (an admin, if asked).</summary>
 internal sealed class KeyWhenEnabledRequirement(bool adminOnly) : IAuthorizationRequirement
 {
     public bool AdminOnly { get; } = adminOnly;
@@ -24,7 +24,8 @@ internal sealed class KeyWhenEnabledHandler(IAuthenticationMode mode, IHttpConte
             return;
         }
 
-        if (!await mode.IsEnabledAsync(accessor.HttpContext?.RequestAborted ?? default))
+        // Only "off" opens without a key: "on" and "unknown" (tables missing) never do.
+        if (await mode.GetAsync(accessor.HttpContext?.RequestAborted ?? default) == AuthenticationMode.Off)
         {
             context.Succeed(requirement);
         }

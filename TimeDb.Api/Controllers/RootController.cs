@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
 using TimeDb.Api.Hosting;
-using TimeDb.Infrastructure.Errors;
+using TimeDb.Domain.Errors;
 using TimeDb.Domain.Users;
 
 namespace TimeDb.Api.Controllers;
@@ -21,15 +21,15 @@ public sealed class RootController(IAuthenticationMode mode) : ControllerBase
     [ProducesResponseType<RootResponse>(StatusCodes.Status200OK)]
     public async Task<ActionResult<RootResponse>> Get([FromServices] EndpointOverview endpoints, CancellationToken cancellationToken)
     {
-        bool? authentication;
+        AuthenticationMode authentication;
         try
         {
-            authentication = await mode.IsEnabledAsync(cancellationToken);
+            authentication = await mode.GetAsync(cancellationToken);
         }
-        catch (Exception ex) when (DatabaseErrors.Classify(ex) is not null)
+        catch (DatabaseUnavailableException)
         {
             // The overview stays up while the database is away; readiness reports the outage.
-            authentication = null;
+            authentication = AuthenticationMode.Unknown;
         }
 
         return new RootResponse(
@@ -37,6 +37,6 @@ public sealed class RootController(IAuthenticationMode mode) : ControllerBase
             Version,
             "Versioned time-series store for forecasts and measurements: upload runs, read flat or overlapping, correct with history.",
             endpoints.Endpoints,
-            new AuthenticationInfo(authentication, "X-API-Key", "ApiKey"));
+            AuthenticationInfo.For(authentication));
     }
 }

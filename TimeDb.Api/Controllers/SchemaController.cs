@@ -2,17 +2,17 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Authentication;
 using TimeDb.Api.Contracts;
-using TimeDb.Infrastructure.Schema;
+using TimeDb.Domain.Schema;
 
 namespace TimeDb.Api.Controllers;
 
-/// <summary>Schema administration: admin keys only when authentication is on.</summary>
+/// <summary>Schema administration: admin keys only when authentication is on; the first schema is the CLI's.</summary>
 [ApiController]
 [Route("schema")]
 [Authorize(Policy = ApiKeyDefaults.AdminPolicy)]
-public sealed class SchemaController(SchemaManager schema) : ControllerBase
+public sealed class SchemaController(ISchemaAdministration schema) : ControllerBase
 {
-    /// <summary>Create or upgrade the TimeDB tables (like `timedb create tables`).</summary>
+    /// <summary>Upgrade the TimeDB tables (like `timedb create tables`); without tables it is refused with 503: run the CLI.</summary>
     [HttpPost("create")]
     [ProducesResponseType<SchemaResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -23,7 +23,7 @@ public sealed class SchemaController(SchemaManager schema) : ControllerBase
     public async Task<ActionResult<SchemaResponse>> Create([FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateSchemaRequest? request,
         CancellationToken cancellationToken)
     {
-        var result = await schema.CreateAsync(request?.WithUsers ?? false, cancellationToken);
+        var result = await schema.UpgradeAsync(request?.WithUsers ?? false, cancellationToken);
         var message = result.Outcome switch
         {
             CreateTablesOutcome.Created => "TimeDB tables created",

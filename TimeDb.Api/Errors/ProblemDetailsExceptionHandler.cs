@@ -24,11 +24,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         var problem = Map(exception);
         if (problem.Status >= 500)
         {
+            // Retry-After of a 503 is set where every problem is written (Problems.AddRetryAfter).
             diagnostics.SetException(exception);
-            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
-            {
-                httpContext.Response.Headers.RetryAfter = "5";
-            }
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
@@ -49,9 +46,15 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
         DomainException e => Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message),
         BadHttpRequestException e => Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", e.Message),
-        _ when DatabaseErrors.Classify(exception) is { } db => db.Problem is DatabaseProblem.QueryTimeout or DatabaseProblem.Timeout
-            ? Problem(StatusCodes.Status504GatewayTimeout, "Database timeout", db.Message)
-            : Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", db.Message),
+        // The detail never names the host, port, user or database (SPEC §9); the request log keeps the exception.
+        _ when DatabaseErrors.Classify(exception) is { } db => db.Problem switch
+        {
+            DatabaseProblem.QueryTimeout or DatabaseProblem.Timeout =>
+                Problem(StatusCodes.Status504GatewayTimeout, "Database timeout", DatabaseErrors.AnswerDetail(db.Problem)),
+            DatabaseProblem.SchemaMissing =>
+                Problem(StatusCodes.Status503ServiceUnavailable, "Schema missing", DatabaseErrors.AnswerDetail(db.Problem)),
+            _ => Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", DatabaseErrors.AnswerDetail(db.Problem)),
+        },
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal server error",
             "An unexpected error occurred. Quote the traceId when reporting it."),
     };

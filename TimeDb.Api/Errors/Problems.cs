@@ -14,6 +14,22 @@ internal static class Problems
         Type = $"https://httpstatuses.io/{status}",
     };
 
+    /// <summary>Seconds a 503 asks the client to wait when its writer named no other value.</summary>
+    public const int DefaultRetryAfterSeconds = 5;
+
+    /// <summary>Every 503 carries Retry-After (SPEC §9): run for each problem the problem-details service writes.</summary>
+    public static void AddRetryAfter(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = context.HttpContext.Response;
+        // MVC's factory runs this before the status is set: the problem's own status decides.
+        var status = context.ProblemDetails.Status ?? response.StatusCode;
+        if (status == StatusCodes.Status503ServiceUnavailable && !response.HasStarted && response.Headers.RetryAfter.Count == 0)
+        {
+            response.Headers.RetryAfter = DefaultRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Sets the status (and Retry-After when given) and writes the problem body.</summary>
     public static async Task WriteAsync(HttpContext context, int status, string title, string detail, int? retryAfterSeconds = null)
     {

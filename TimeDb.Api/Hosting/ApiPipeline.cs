@@ -1,5 +1,6 @@
 using Serilog;
 using TimeDb.Api.Health;
+using TimeDb.Api.Authentication;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.RateLimiting;
 using TimeDb.Api.Tenancy;
@@ -19,6 +20,8 @@ internal static class ApiPipeline
         // Oversized query strings and headers, and unparseable Content-Types, stop here (ADR-008).
         app.UseHttpInputGuard();
         app.UseTimeDbOpenApi();
+        // Tables missing: the authentication mode is unknown and nothing but /, health, docs and /ui is served.
+        app.UseAuthenticationModeGate();
         app.UseAuthentication();
         app.UseTimeDbRateLimiting();
         app.UseAuthorization();

@@ -90,6 +90,8 @@ public static class TimeDbApi
             logger.MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", Serilog.Events.LogEventLevel.Warning);
             // Sinks registered as services are added too (the test suite reads every event this way).
             logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+            // Last enricher: no value that came with a request can put a raw control character in the log.
+            logger.Enrich.With<ControlCharacterEscaper>();
             // Console writes happen on a background thread: a request never waits for the terminal or a
             // pipe. Beyond 10,000 queued events (a stalled reader) new events are dropped, not waited for.
             logger.WriteTo.Async(sink =>

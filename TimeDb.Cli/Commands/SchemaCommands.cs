@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TimeDb.Domain.Schema;
 using TimeDb.Infrastructure.Configuration;
 using TimeDb.Infrastructure.Schema;
 

@@ -12,9 +12,3 @@ public interface IApiKeyStore
 {
     Task<KeyOwner?> FindByHashAsync(byte[] keyHash, CancellationToken cancellationToken);
 }
-
-/// <summary>Whether the database was created with users (requests need a key) or not.</summary>
-public interface IAuthenticationMode
-{
-    Task<bool> IsEnabledAsync(CancellationToken cancellationToken);
-}

@@ -45,7 +45,8 @@ public static class ConnectionStringResolver
                 }
                 catch (ConnectionStringException ex)
                 {
-                    throw new ConnectionStringException($"{source}: {ex.Message}");
+                    // One line, none of the value's text (SPEC §9): where it came from and what to fix.
+                    throw new ConnectionStringException($"{source}: {ex.Message}; fix {TimeDbDsn} or {DatabaseUrl}");
                 }
             }
         }

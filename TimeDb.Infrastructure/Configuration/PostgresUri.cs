@@ -6,10 +6,15 @@ namespace TimeDb.Infrastructure.Configuration;
 /// <summary>
 /// Converts libpq-style URIs (<c>postgresql://user:pass@host:5432/db?sslmode=require</c>, also
 /// <c>postgres://</c>) to Npgsql keyword connection strings. Error messages name the part that is
-/// wrong and never echo the password.
+/// wrong and never hold any text of the connection string (SPEC §9): a password with an unencoded
+/// <c>/</c>, <c>?</c> or <c>#</c> ends up in the host, port, query or database part, so no part is safe to echo.
 /// </summary>
 public static class PostgresUri
 {
+    /// <summary>The advice every "cannot be parsed" message ends with: the usual cause is an unencoded password.</summary>
+    public const string EncodingHint =
+        "a password holding '/', '?', '#' or '@' must be percent-encoded (%2F, %3F, %23, %40)";
+
     private static readonly string[] Schemes = ["postgresql://", "postgres://"];
 
     // libpq query parameters and the Npgsql keywords they become.
@@ -77,10 +82,11 @@ public static class PostgresUri
 
             return builder.ConnectionString;
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            // Npgsql's message names the keyword, not its value.
-            throw new ConnectionStringException($"the connection string is not valid: {FirstLine(ex.Message)}");
+            // Npgsql's message echoes the keyword, which may be a piece of a password holding ';'.
+            throw new ConnectionStringException(
+                "the connection string is not valid: a keyword is unknown or a value is malformed (quote a value that holds ';')");
         }
 
         static bool trimmedLooksLikeOtherUri(string s) => s.Contains("://", StringComparison.Ordinal) && !s.Contains('=', StringComparison.Ordinal);
@@ -89,6 +95,7 @@ public static class PostgresUri
     private static string FromUri(string uri)
     {
         var rest = uri[(uri.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        RefuseMisplacedAt(rest);
         var fragment = rest.IndexOf('#', StringComparison.Ordinal);
         if (fragment >= 0)
         {
@@ -141,6 +148,29 @@ public static class PostgresUri
         }
 
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// An '@' in the database part, or after a '?' or '#' when the authority holds none, is a password with
+    /// an unencoded '/', '?' or '#': parsed on, its pieces would become host, port and database names and
+    /// reach messages and logs. Refused, without echoing any of it.
+    /// </summary>
+    private static void RefuseMisplacedAt(string rest)
+    {
+        var end = rest.IndexOfAny(['/', '?', '#']);
+        if (end < 0 || rest.IndexOf('@', end) < 0)
+        {
+            return;
+        }
+
+        var authorityHasAt = rest.AsSpan(0, end).Contains('@');
+        var path = rest[end] == '/' ? rest[(end + 1)..] : "";
+        var pathEnd = path.IndexOfAny(['?', '#']);
+        var database = pathEnd >= 0 ? path[..pathEnd] : path;
+        if (!authorityHasAt || database.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ConnectionStringException($"the connection URI cannot be parsed: {EncodingHint}");
+        }
     }
 
     private static void ApplyHosts(NpgsqlConnectionStringBuilder builder, string authority)
@@ -210,7 +240,7 @@ public static class PostgresUri
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            throw new ConnectionStringException($"the connection URI's port '{Truncate(text)}' is not a number from 1 to 65535");
+            throw new ConnectionStringException($"the connection URI's port is not a number from 1 to 65535 ({EncodingHint})");
         }
 
         return port;
@@ -223,14 +253,14 @@ public static class PostgresUri
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var name = Decode(eq >= 0 ? pair[..eq] : pair, "query parameter name");
             var isSecret = name.Contains("password", StringComparison.OrdinalIgnoreCase);
-            var value = Decode(eq >= 0 ? pair[(eq + 1)..] : "", isSecret ? "password" : $"value of '{name}'");
+            var value = Decode(eq >= 0 ? pair[(eq + 1)..] : "", isSecret ? "password" : QueryKeywords.ContainsKey(name) ? $"value of {name}" : "query parameter value");
 
             if (name.Equals("sslmode", StringComparison.OrdinalIgnoreCase))
             {
                 if (!SslModes.TryGetValue(value, out var mode))
                 {
                     throw new ConnectionStringException(
-                        $"the connection URI's sslmode '{Truncate(value)}' is not one of {string.Join(", ", SslModes.Keys)}");
+                        $"the connection URI's sslmode is not one of {string.Join(", ", SslModes.Keys)}");
                 }
 
                 value = mode;
@@ -249,9 +279,10 @@ public static class PostgresUri
             }
             catch (ArgumentException)
             {
-                throw new ConnectionStringException(isSecret
-                    ? $"the connection URI's query parameter '{name}' is not accepted"
-                    : $"the connection URI's query parameter '{name}' is not supported or its value is not valid");
+                // Only names of the known list are echoed: an unknown "name" may be a piece of a password.
+                throw new ConnectionStringException(QueryKeywords.ContainsKey(name)
+                    ? $"the connection URI's query parameter {name} has a value that is not valid"
+                    : $"the connection URI has a query parameter that is not supported (use libpq names such as sslmode, or Npgsql keywords; {EncodingHint})");
             }
         }
     }
@@ -291,14 +322,5 @@ public static class PostgresUri
         }
 
         return true;
-    }
-
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
-
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n')[0].Trim();
-        var paren = line.IndexOf(" (Parameter", StringComparison.Ordinal);
-        return paren >= 0 ? line[..paren] : line;
     }
 }

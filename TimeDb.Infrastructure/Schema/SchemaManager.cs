@@ -4,13 +4,15 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using TimeDb.Domain.Errors;
+using TimeDb.Domain.Schema;
 using TimeDb.Infrastructure.Errors;
 using TimeDb.Infrastructure.Persistence;
 
 namespace TimeDb.Infrastructure.Schema;
 
 /// <summary>Creates, inspects and drops TimeDB's schema; used by the CLI, the schema endpoints and readiness.</summary>
-public sealed class SchemaManager(TimeDbContext db)
+public sealed class SchemaManager(TimeDbContext db) : ISchemaAdministration
 {
     public async Task<SchemaStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
@@ -24,17 +26,31 @@ public sealed class SchemaManager(TimeDbContext db)
     /// Applies pending migrations. A new schema gets the authentication mode asked for; an existing one
     /// can be switched on with <paramref name="withUsers"/> but is never switched off implicitly.
     /// </summary>
-    public async Task<CreateTablesResult> CreateAsync(bool withUsers, CancellationToken cancellationToken = default)
+    public Task<CreateTablesResult> CreateAsync(bool withUsers, CancellationToken cancellationToken = default) =>
+        CreateOrUpgradeAsync(withUsers, createMissing: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CreateTablesResult> UpgradeAsync(bool withUsers, CancellationToken cancellationToken) =>
+        CreateOrUpgradeAsync(withUsers, createMissing: false, cancellationToken);
+
+    private async Task<CreateTablesResult> CreateOrUpgradeAsync(bool withUsers, bool createMissing, CancellationToken cancellationToken)
     {
         // Like `dotnet ef database update`, a missing database is created (the caller is told).
-        var databaseExisted = await Guard(() => db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken));
+        var databaseExisted = !createMissing || await Guard(() => db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken));
         var before = await GetStatusAsync(cancellationToken);
+        if (!before.Exists && !createMissing)
+        {
+            // Over HTTP the first schema is never made: whoever asked could choose "no keys" for everyone.
+            throw new DatabaseUnavailableException(DatabaseProblem.SchemaMissing, DatabaseErrors.SchemaMissingDetail);
+        }
+
         if (!before.IsCurrent)
         {
             await Guard(async () => { await db.Database.MigrateAsync(cancellationToken); return 0; });
         }
 
-        var authentication = before.Exists ? before.AuthenticationEnabled == true || withUsers : withUsers;
+        // An existing schema without the setting row counts as on (closed by default), as for every request.
+        var authentication = before.Exists ? before.AuthenticationEnabled != false || withUsers : withUsers;
         await WriteAuthenticationAsync(authentication, cancellationToken);
 
         var outcome = !before.Exists ? CreateTablesOutcome.Created

@@ -30,6 +30,10 @@ public sealed class HostingTests
             {
                 await Task.Delay(200);
             }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer the first request (a busy machine, a cold start): ask again, as ApiProcess does.
+            }
         }
 
         throw new TimeoutException($"API did not answer on {baseUrl}");
@@ -110,5 +114,22 @@ public sealed class HostingTests
 
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(result.Error, Does.Contain("DATABASE_URL").And.Not.Contain("p4ssw0rd"));
+    }
+
+    [TestCase("TIMEDB_DSN")]
+    [TestCase("DATABASE_URL")]
+    public async Task ApiDll_WithUnencodedSlashInThePassword_FailsFastWithOneLineHoldingNoneOfItsText(string variable)
+    {
+        // The password is "1234/xyz": unencoded, its '/' makes "1234" a port and "xyz@db/x" a database name.
+        var result = await ProcessRunner.RunAsync("dotnet", [RepositoryPaths.Assembly("TimeDb.Api.dll"), "--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string?> { [variable] = "postgresql://u:1234/xyz@db/x" });
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error.Trim(), Does.StartWith("error: ").And.Contain("TIMEDB_DSN").And.Contain("DATABASE_URL").And.Contain("percent-encoded"));
+        foreach (var fragment in new[] { "1234", "xyz", "db/x" })
+        {
+            Assert.That(result.Out + result.Error, Does.Not.Contain(fragment));
+        }
     }
 }

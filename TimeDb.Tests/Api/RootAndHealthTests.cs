@@ -67,7 +67,7 @@ public sealed class RootAndHealthTests : DatabaseTest
         using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
         var body = await ready.Content.ReadAsStringAsync();
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
-        Assert.That(body, Does.Contain("cannot reach PostgreSQL").And.Not.Contain("never-shown"));
+        Assert.That(body, Does.Contain("Cannot reach PostgreSQL").And.Not.Contain("never-shown"));
         Assert.That(ready.Headers.RetryAfter, Is.Not.Null);
 
         using var root = await client.GetAsync(new Uri("/", UriKind.Relative));

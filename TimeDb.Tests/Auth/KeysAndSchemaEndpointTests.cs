@@ -76,14 +76,16 @@ public sealed class KeysAndSchemaEndpointTests : AuthenticatedApiTest
     }
 
     [Test]
-    public async Task SingleUserMode_SchemaEndpoints_NeedNoKey()
+    public async Task NoSchema_SchemaCreateOverHttp_IsRefusedWith503_AndCreatesNothing()
     {
+        // The first schema is the CLI's (SPEC §9): over HTTP anyone could choose "no keys" for everyone.
         await using var db = await TemporaryDatabase.CreateAsync();
         await using var factory = new ApiFactory(db.ConnectionString);
         using var client = factory.CreateClient();
 
         using var response = await client.PostJsonAsync("/schema/create", new { });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        Assert.That(await Sql.TablesAsync(db.ConnectionString), Has.Member("values"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        Assert.That(await Sql.TablesAsync(db.ConnectionString), Is.Empty);
     }
 }

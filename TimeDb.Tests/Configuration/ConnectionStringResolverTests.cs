@@ -79,6 +79,20 @@ public sealed class ConnectionStringResolverTests
         Assert.That(ex!.Message, Does.Contain("TIMEDB_DSN").And.Contain("DATABASE_URL"));
     }
 
+    [TestCase("TIMEDB_DSN")]
+    [TestCase("DATABASE_URL")]
+    public void UnencodedSlashInPassword_IsOneLineNamingBothVariables_WithoutAnyOfItsText(string variable)
+    {
+        var ex = Assert.Throws<ConnectionStringException>(() =>
+            ConnectionStringResolver.Resolve(null, Env((variable, "postgresql://u:1234/xyz@db/x")), _directory));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.StartWith(variable).And.Contain("TIMEDB_DSN").And.Contain("DATABASE_URL").And.Contain("percent-encoded"));
+            Assert.That(ex.Message, Does.Not.Contain("1234").And.Not.Contain("xyz").And.Not.Contain("db/x"));
+            Assert.That(ex.Message, Does.Not.Contain("\n"));
+        });
+    }
+
     [Test]
     public void MalformedValue_NamesItsSourceButNotThePassword()
     {

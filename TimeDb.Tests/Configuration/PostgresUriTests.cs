@@ -118,7 +118,7 @@ public sealed class PostgresUriTests
     [TestCase("postgresql://u:topsecret@h:abc/db", "port")]
     [TestCase("postgresql://u:topsecret@h:70000/db", "port")]
     [TestCase("postgresql://u:topsecret@h/db?sslmode=sometimes", "sslmode")]
-    [TestCase("postgresql://u:topsecret@h/db?frobnicate=1", "frobnicate")]
+    [TestCase("postgresql://u:topsecret@h/db?frobnicate=1", "not supported")]
     [TestCase("postgresql://u:top%ZZsecret@h/db", "password")]
     [TestCase("postgresql://u:topsecret@[::1/db", "IPv6")]
     [TestCase("mysql://u:topsecret@h/db", "postgresql://")]
@@ -130,5 +130,45 @@ public sealed class PostgresUriTests
         var ex = Assert.Throws<ConnectionStringException>(() => PostgresUri.ToNpgsql(dsn));
         Assert.That(ex!.Message, Does.Contain(expectedFragment));
         Assert.That(ex.Message, Does.Not.Contain("topsecret"));
+    }
+
+    // A password with an unencoded '/', '?' or '#' spills into the host, port, query or database part.
+    [TestCase("postgresql://u:1234/xyz@db/x", "1234", "xyz", "db/x")]
+    [TestCase("postgresql://u:12ab/xyz@db/x", "12ab", "xyz", "db/x")]
+    [TestCase("postgresql://u:top?secret@db/x", "top", "secret", "db/x")]
+    [TestCase("postgresql://u:top#secret@db/x", "top", "secret", "db/x")]
+    [TestCase("postgresql://u:topsecret@db/name@part", "topsecret", "name@part", "db")]
+    [TestCase("postgresql://u:p4ss@db:5x32/x", "p4ss", "5x32", "db:")]
+    [TestCase("Host=h;Password=top;secret=1", "top", "secret", "Host=h")]
+    public void UnparseableConnectionString_IsReportedWithoutAnyOfItsText(string dsn, params string[] fragments)
+    {
+        var ex = Assert.Throws<ConnectionStringException>(() => PostgresUri.ToNpgsql(dsn));
+        foreach (var fragment in fragments)
+        {
+            Assert.That(ex!.Message, Does.Not.Contain(fragment), $"'{fragment}' is text of the connection string");
+        }
+    }
+
+    [TestCase("postgresql://u:1234/xyz@db/x")]
+    [TestCase("postgresql://u:top?secret@db/x")]
+    [TestCase("postgresql://u:top#secret@db/x")]
+    [TestCase("postgresql://u:12ab/xyz@db/x")]
+    public void PasswordWithReservedCharacters_TheMessageSaysToPercentEncodeIt(string dsn)
+    {
+        var ex = Assert.Throws<ConnectionStringException>(() => PostgresUri.ToNpgsql(dsn));
+        Assert.That(ex!.Message, Does.Contain("percent-encoded").And.Contain("%2F"));
+    }
+
+    [Test]
+    public void PercentEncodedReservedCharacters_AndAtInQueryValues_StillParse()
+    {
+        var b = Parse("postgresql://u:12%2F34%3Fx%23y%40z@db/x?application_name=a@b");
+        Assert.Multiple(() =>
+        {
+            Assert.That(b.Password, Is.EqualTo("12/34?x#y@z"));
+            Assert.That(b.Host, Is.EqualTo("db"));
+            Assert.That(b.Database, Is.EqualTo("x"));
+            Assert.That(b.ApplicationName, Is.EqualTo("a@b"));
+        });
     }
 }

@@ -72,6 +72,31 @@ public sealed partial class LogSafetyTests
         }
     }
 
+    [Test]
+    public async Task RequestPathWithControlCharacters_IsLoggedEscaped_NeverRaw()
+    {
+        await using var factory = new ApiFactory(TestEnvironment.AppConnectionString);
+        using var client = factory.CreateClient();
+        var marker = $"zqctl{Guid.NewGuid():N}";
+
+        // A forged log line and a terminal escape, percent-encoded as a client can send them.
+        using (var response = await client.GetAsync($"/{marker}%0a[12:00:00%20INF]%20forged%0d%1b[31mred%e2%80%a8"))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+
+        var events = SuiteLogSink.Instance.Events.Where(e => e.Contains(marker, StringComparison.Ordinal)).ToList();
+        Assert.That(events, Is.Not.Empty, "the request was logged");
+        Assert.Multiple(() =>
+        {
+            foreach (var text in events)
+            {
+                Assert.That(text.Where(c => char.IsControl(c) || c is '\u2028' or '\u2029').Select(c => (int)c), Is.Empty, text);
+                Assert.That(text, Does.Contain(@"\n[12:00:00 INF] forged\r\u001b[31mred\u2028"), "escaped, still readable");
+            }
+        });
+    }
+
     /// <summary>Every endpoint, good and bad calls, values marked; returns the secrets used and the 500's traceId.</summary>
     private static async Task<(List<string> Secrets, string TraceId)> SendTrafficAsync(ApiProcess api, HttpClient client, string key, string dsn)
     {

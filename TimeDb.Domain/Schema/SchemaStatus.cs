@@ -1,4 +1,4 @@
-namespace TimeDb.Infrastructure.Schema;
+namespace TimeDb.Domain.Schema;
 
 /// <summary>The state of TimeDB's schema in one database.</summary>
 public sealed record SchemaStatus(IReadOnlyList<string> Applied, IReadOnlyList<string> Pending, bool? AuthenticationEnabled)
@@ -15,4 +15,5 @@ public enum CreateTablesOutcome
     AlreadyCurrent,
 }
 
+/// <summary>The outcome of creating or upgrading the schema, with the migrations it applied.</summary>
 public sealed record CreateTablesResult(CreateTablesOutcome Outcome, bool AuthenticationEnabled, IReadOnlyList<string> AppliedMigrations, bool DatabaseCreated);
