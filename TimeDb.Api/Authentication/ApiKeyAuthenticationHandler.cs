@@ -21,7 +21,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IApiKeyStore keys,
     KeyUsageRecorder usage,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -37,7 +38,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var owner = await keys.FindByHashAsync(secret!.Hash(), Context.RequestAborted);
-        if (owner is not { CanAuthenticate: true })
+        if (owner is null || !owner.CanAuthenticateAt(clock.GetUtcNow()))
         {
             return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);
         }
@@ -52,6 +53,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(ApiKeyDefaults.Claims.Admin, owner.IsAdmin ? "true" : "false"),
             new Claim(ClaimTypes.Email, owner.Email),
             new Claim(ClaimTypes.NameIdentifier, owner.UserId.ToString()),
+            .. owner.Grant.Scopes.Select(scope => new Claim(ApiKeyDefaults.Claims.Scope, scope)),
         ], ApiKeyDefaults.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme));
     }
@@ -64,7 +66,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Challenge;
         var problem = Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", message == ApiKeyDefaults.MissingKey
             ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
-            : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.");
+            : "The X-API-Key is not valid: it is unknown, revoked or expired, or its user is deactivated.");
         problem.Extensions["error"] = "Unauthorized";
         problem.Extensions["message"] = message;
         await WriteProblemAsync(problem);
