@@ -39,6 +39,7 @@ public static class DependencyInjection
         services.AddSingleton<RateLimiting.RateWindowCounter>();
         services.AddScoped<SchemaManager>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<IKeyAdministration>(sp => sp.GetRequiredService<UserAdministration>());
         services.AddScoped<Benchmarks.BenchmarkDatabase>();
         services.AddScoped<IRunIngestion, RunIngestion>();
         services.AddScoped<IRunCatalog, RunCatalog>();

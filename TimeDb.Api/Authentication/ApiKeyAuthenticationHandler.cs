@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Errors;
 using Microsoft.Extensions.Options;
@@ -76,7 +77,21 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await WriteProblemAsync(Problems.Create(StatusCodes.Status403Forbidden, "Forbidden",
-            "Your API key may not do this: it needs an admin user (`timedb users create --admin`)."));
+            ForbiddenDetail(properties.GetParameter<AuthorizationFailure>(ForbiddenWithReason.FailureParameter))));
+    }
+
+    /// <summary>What was missing: an admin user comes first (a scope would not help), then the scope.</summary>
+    private static string ForbiddenDetail(AuthorizationFailure? failure)
+    {
+        if (failure?.FailedRequirements.OfType<KeyWhenEnabledRequirement>().Any(r => r.AdminOnly) != true
+            && failure?.FailureReasons.OfType<MissingScopeReason>().FirstOrDefault() is { } missing)
+        {
+            return $"this API key lacks the '{missing.Scope}' scope; create a key with it: " +
+                $"`POST /keys {{\"name\": \"…\", \"scopes\": [\"{missing.Scope}\"]}}` with a key that has the scope, " +
+                $"or `timedb keys create --email … --scope {missing.Scope}`.";
+        }
+
+        return "Your API key may not do this: it needs an admin user (`timedb users create --admin`).";
     }
 
     private ValueTask WriteProblemAsync(ProblemDetails problem) =>

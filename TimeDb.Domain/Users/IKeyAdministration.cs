@@ -10,7 +10,7 @@ public sealed record CreatedKey(ApiKey Key, ApiKeySecret Secret);
 public sealed record CreatedUser(User User, ApiKey Key, ApiKeySecret Secret);
 
 /// <summary>What a new key is asked to be: its name, scopes and expiry.</summary>
-public sealed record NewKey(string Name, KeyGrant Grant);
+public sealed record KeyRequest(string Name, KeyGrant Grant);
 
 /// <summary>One user's API keys: list, create (within the issuer's grant and the per-user cap), revoke.</summary>
 public interface IKeyAdministration
@@ -24,7 +24,7 @@ public interface IKeyAdministration
     /// Issues a key for the user. With <paramref name="issuingKeyId"/> (self-service), the new key stays within
     /// that key's scopes and expiry; without (the CLI, an operator), any grant is allowed.
     /// </summary>
-    Task<CreatedKey> CreateKeyAsync(Guid userId, NewKey key, Guid? issuingKeyId, CancellationToken cancellationToken = default);
+    Task<CreatedKey> CreateKeyAsync(Guid userId, KeyRequest key, Guid? issuingKeyId, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes a key for good. With <paramref name="userId"/>, only that user's key (self-service).</summary>
     Task<ApiKey> RevokeKeyAsync(Guid keyId, Guid? userId, CancellationToken cancellationToken = default);
