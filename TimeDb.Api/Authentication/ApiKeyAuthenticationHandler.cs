@@ -83,8 +83,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// <summary>What was missing: an admin user comes first (a scope would not help), then the scope.</summary>
     private static string ForbiddenDetail(AuthorizationFailure? failure)
     {
-        if (failure?.FailedRequirements.OfType<KeyWhenEnabledRequirement>().Any(r => r.AdminOnly) != true
-            && failure?.FailureReasons.OfType<MissingScopeReason>().FirstOrDefault() is { } missing)
+        var reasons = failure?.FailureReasons ?? [];
+        if (!reasons.OfType<AdminRequiredReason>().Any() && reasons.OfType<MissingScopeReason>().FirstOrDefault() is { } missing)
         {
             return $"this API key lacks the '{missing.Scope}' scope; create a key with it: " +
                 $"`POST /keys {{\"name\": \"…\", \"scopes\": [\"{missing.Scope}\"]}}` with a key that has the scope, " +

@@ -6,6 +6,11 @@ namespace TimeDb.Domain.Users;
 /// <summary>What a key may do and until when: its scopes and its expiry (null: never expires).</summary>
 public sealed record KeyGrant(IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt)
 {
+    /// <summary>In UTC and whole microseconds, as PostgreSQL stores it, so an expiry read back compares equal to the one given.</summary>
+    public DateTimeOffset? ExpiresAt { get; } = ExpiresAt is { } e
+        ? new DateTimeOffset(e.UtcTicks - (e.UtcTicks % 10), TimeSpan.Zero)
+        : null;
+
     /// <summary>A key of every scope that never expires: what <c>timedb users create</c> issues.</summary>
     public static KeyGrant Full { get; } = new(KeyScopes.All, null);
 
