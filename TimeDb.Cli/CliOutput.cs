@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TimeDb.Domain.Users;
 using TimeDb.Infrastructure.Users;
 
 namespace TimeDb.Cli;
@@ -33,11 +34,16 @@ internal static class CliOutput
     {
         if (json)
         {
-            await JsonAsync(console, new { created.Key.KeyId, created.Key.Name, created.Key.UserId, created.Key.TenantId, ApiKey = created.Secret.Value });
+            await JsonAsync(console, new
+            {
+                created.Key.KeyId, created.Key.Name, created.Key.UserId, created.Key.TenantId, created.Key.Scopes, created.Key.ExpiresAt, ApiKey = created.Secret.Value,
+            });
             return;
         }
 
-        await console.Out.WriteLineAsync($"New key {created.Key.KeyId} ({created.Key.Name}) for tenant {created.Key.TenantId}.");
+        var expiry = created.Key.ExpiresAt is null ? "never expires" : $"expires {Time(created.Key.ExpiresAt)}";
+        await console.Out.WriteLineAsync(
+            $"New key {created.Key.KeyId} ({created.Key.Name}) for tenant {created.Key.TenantId}: scopes {string.Join(',', created.Key.Scopes)}, {expiry}.");
         await console.Out.WriteLineAsync($"API key (shown once, store it now): {created.Secret.Value}");
     }
 }

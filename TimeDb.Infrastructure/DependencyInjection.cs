@@ -51,6 +51,7 @@ public static class DependencyInjection
         services.AddScoped<SchemaManager>();
         services.AddScoped<ISchemaAdministration>(sp => sp.GetRequiredService<SchemaManager>());
         services.AddScoped<UserAdministration>();
+        services.AddScoped<IKeyAdministration>(sp => sp.GetRequiredService<UserAdministration>());
         services.AddScoped<IRunIngestion, RunIngestion>();
         services.AddScoped<IRunCatalog, RunCatalog>();
         services.AddScoped<IValueReader, ValueReader>();

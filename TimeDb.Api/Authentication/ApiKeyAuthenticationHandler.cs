@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Errors;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IApiKeyStore keys,
     KeyUsageRecorder usage,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -48,7 +50,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (owner is not { CanAuthenticate: true })
+        if (owner is null || !owner.CanAuthenticateAt(clock.GetUtcNow()))
         {
             return AuthenticateResult.Fail(ApiKeyDefaults.InvalidKey);
         }
@@ -63,6 +65,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(ApiKeyDefaults.Claims.Admin, owner.IsAdmin ? "true" : "false"),
             new Claim(ClaimTypes.Email, owner.Email),
             new Claim(ClaimTypes.NameIdentifier, owner.UserId.ToString()),
+            .. owner.Grant.Scopes.Select(scope => new Claim(ApiKeyDefaults.Claims.Scope, scope)),
         ], ApiKeyDefaults.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme));
     }
@@ -75,7 +78,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Challenge;
         var problem = Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", message == ApiKeyDefaults.MissingKey
             ? "Send your API key in the X-API-Key header (create one with `timedb users create`)."
-            : "The X-API-Key is not valid: it is unknown, revoked, or its user is deactivated.");
+            : "The X-API-Key is not valid: it is unknown, revoked or expired, or its user is deactivated.");
         problem.Extensions["error"] = "Unauthorized";
         problem.Extensions["message"] = message;
         await WriteProblemAsync(problem);
@@ -85,7 +88,21 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await WriteProblemAsync(Problems.Create(StatusCodes.Status403Forbidden, "Forbidden",
-            "Your API key may not do this: it needs an admin user (`timedb users create --admin`)."));
+            ForbiddenDetail(properties.GetParameter<AuthorizationFailure>(ForbiddenWithReason.FailureParameter))));
+    }
+
+    /// <summary>What was missing: an admin user comes first (a scope would not help), then the scope.</summary>
+    private static string ForbiddenDetail(AuthorizationFailure? failure)
+    {
+        var reasons = failure?.FailureReasons ?? [];
+        if (!reasons.OfType<AdminRequiredReason>().Any() && reasons.OfType<MissingScopeReason>().FirstOrDefault() is { } missing)
+        {
+            return $"this API key lacks the '{missing.Scope}' scope; create a key with it: " +
+                $"`POST /keys {{\"name\": \"…\", \"scopes\": [\"{missing.Scope}\"]}}` with a key that has the scope, " +
+                $"or `timedb keys create --email … --scope {missing.Scope}`.";
+        }
+
+        return "Your API key may not do this: it needs an admin user (`timedb users create --admin`).";
     }
 
     private ValueTask WriteProblemAsync(ProblemDetails problem) =>

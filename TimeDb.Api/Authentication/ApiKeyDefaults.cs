@@ -21,5 +21,8 @@ public static class ApiKeyDefaults
         public const string KeyId = "key_id";
         public const string Tier = "tier";
         public const string Admin = "is_admin";
+
+        /// <summary>One claim per scope the key has (read, write, keys).</summary>
+        public const string Scope = "scope";
     }
 }

@@ -9,6 +9,9 @@ internal sealed class KeyWhenEnabledRequirement(bool adminOnly) : IAuthorization
     public bool AdminOnly { get; } = adminOnly;
 }
 
+/// <summary>Why authorization failed: the endpoint is for admin users. The forbidden path says so.</summary>
+internal sealed class AdminRequiredReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "the endpoint needs an admin user");
+
 internal sealed class KeyWhenEnabledHandler(IAuthenticationMode mode, IHttpContextAccessor accessor) : AuthorizationHandler<KeyWhenEnabledRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, KeyWhenEnabledRequirement requirement)
@@ -19,6 +22,10 @@ internal sealed class KeyWhenEnabledHandler(IAuthenticationMode mode, IHttpConte
             if (!requirement.AdminOnly || context.User.HasClaim(ApiKeyDefaults.Claims.Admin, "true"))
             {
                 context.Succeed(requirement);
+            }
+            else
+            {
+                context.Fail(new AdminRequiredReason(this));
             }
 
             return;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using TimeDb.Infrastructure.Auth;
 
 namespace TimeDb.Api.Authentication;
@@ -16,12 +17,15 @@ internal static class AuthenticationSetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
 
         services.AddScoped<IAuthorizationHandler, KeyWhenEnabledHandler>();
+        services.AddSingleton<IAuthorizationHandler, KeyScopeHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenWithReason>();
+        // Every policy also checks the key's scope for the endpoint (KeyScopeRequirement.ScopeFor is the rule).
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiKeyDefaults.KeyWhenEnabledPolicy, p => p.AddRequirements(new KeyWhenEnabledRequirement(adminOnly: false)))
-            .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.AddRequirements(new KeyWhenEnabledRequirement(adminOnly: true)))
+            .AddPolicy(ApiKeyDefaults.KeyWhenEnabledPolicy, p => p.AddRequirements(new KeyWhenEnabledRequirement(adminOnly: false), KeyScopeRequirement.Instance))
+            .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.AddRequirements(new KeyWhenEnabledRequirement(adminOnly: true), KeyScopeRequirement.Instance))
             // Every endpoint needs a key (when authentication is on) unless it says [AllowAnonymous].
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KeyWhenEnabledRequirement(adminOnly: false)).Build())
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KeyWhenEnabledRequirement(adminOnly: false)).Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KeyWhenEnabledRequirement(adminOnly: false), KeyScopeRequirement.Instance).Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KeyWhenEnabledRequirement(adminOnly: false), KeyScopeRequirement.Instance).Build());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TimeDb.Domain.Users;
 using TimeDb.Infrastructure.Benchmarks;
 using TimeDb.Infrastructure.Configuration;
 using TimeDb.Infrastructure.Users;

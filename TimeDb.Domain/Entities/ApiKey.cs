@@ -12,4 +12,10 @@ public sealed class ApiKey : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>What the key may do: a subset of <see cref="Users.KeyScopes.All"/>, never empty.</summary>
+    public List<string> Scopes { get; set; } = [.. Users.KeyScopes.All];
+
+    /// <summary>When the key stops working; null: never.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 }

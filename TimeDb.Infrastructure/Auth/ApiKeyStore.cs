@@ -20,7 +20,8 @@ public sealed class AuthCacheOptions
 
 /// <summary>
 /// Looks keys up by hash, with a short-lived in-process cache so the common case costs no query.
-/// The hash found is compared in constant time with the hash asked for.
+/// The hash found is compared in constant time with the hash asked for. Expiry is not decided here but by the
+/// caller against its clock on every request (<see cref="KeyOwner.CanAuthenticateAt"/>), so the cache cannot extend it.
 /// </summary>
 internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cache, IOptions<AuthCacheOptions> options) : IApiKeyStore, IDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cach
     private readonly SemaphoreSlim _lookups = new(8);
 
     private const string FindByHash = """
-        SELECT k.key_id, k.user_id, k.tenant_id, u.email, u.tier, u.is_admin, u.is_active, k.revoked_at, k.key_hash
+        SELECT k.key_id, k.user_id, k.tenant_id, u.email, u.tier, u.is_admin, u.is_active, k.revoked_at, k.key_hash, k.scopes, k.expires_at
         FROM api_keys k JOIN users u ON u.tenant_id = k.tenant_id AND u.user_id = k.user_id
         WHERE k.key_hash = @key_hash
         """;
@@ -72,6 +73,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource, IMemoryCache cach
         }
 
         return new KeyOwner(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-            reader.GetBoolean(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+            reader.GetBoolean(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            new KeyGrant(reader.GetFieldValue<string[]>(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using TimeDb.Domain.Users;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Values;

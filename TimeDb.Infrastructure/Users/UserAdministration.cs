@@ -8,14 +8,8 @@ using TimeDb.Infrastructure.Persistence;
 
 namespace TimeDb.Infrastructure.Users;
 
-/// <summary>A user together with the plain key issued for it, shown once.</summary>
-public sealed record CreatedUser(User User, ApiKey Key, ApiKeySecret Secret);
-
-/// <summary>A key with its plain value, shown once.</summary>
-public sealed record CreatedKey(ApiKey Key, ApiKeySecret Secret);
-
 /// <summary>Users and their keys, as the CLI and the self-service endpoints administer them.</summary>
-public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
+public sealed class UserAdministration(TimeDbContext db, TimeProvider clock) : IKeyAdministration
 {
     public const string DefaultKeyName = "default";
 
@@ -122,14 +116,43 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(Guid userId, CancellationToken cancellationToken = default) =>
         await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
-    public async Task<CreatedKey> CreateKeyAsync(Guid userId, string name, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The per-user cap is counted under a lock on the user's row, in the transaction that inserts the key, so
+    /// concurrent creates queue behind each other and can never pass <see cref="IKeyAdministration.MaxUnrevokedKeysPerUser"/>.
+    /// </remarks>
+    public async Task<CreatedKey> CreateKeyAsync(Guid userId, KeyRequest key, Guid? issuingKeyId, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        var keyName = string.IsNullOrWhiteSpace(key.Name) ? throw new DomainException("a key name must not be blank") : key.Name.Trim();
+        var now = clock.GetUtcNow();
+        key.Grant.RequireFutureExpiry(now);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken)
             ?? throw new NotFoundException($"user {userId} does not exist");
-        var keyName = string.IsNullOrWhiteSpace(name) ? throw new DomainException("a key name must not be blank") : name.Trim();
-        var created = NewKey(user, keyName, clock.GetUtcNow());
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT 1 FROM users WHERE tenant_id = {user.TenantId} AND user_id = {user.UserId} FOR UPDATE", cancellationToken);
+
+        if (issuingKeyId is { } issuerId)
+        {
+            var issuer = await db.ApiKeys.AsNoTracking().Where(k => k.KeyId == issuerId && k.UserId == userId)
+                .Select(k => new KeyGrant(k.Scopes, k.ExpiresAt)).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new NotFoundException($"key {issuerId} does not exist");
+            key.Grant.RequireWithin(issuer);
+        }
+
+        var held = await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, cancellationToken);
+        if (held >= IKeyAdministration.MaxUnrevokedKeysPerUser)
+        {
+            throw new ConflictException(
+                $"{user.Email} already holds {held} unrevoked API keys, the most one user may hold: revoke one first " +
+                "(`DELETE /keys/{key_id}` or `timedb keys revoke --key-id …`; `GET /keys` or `timedb keys list` shows them)");
+        }
+
+        var created = NewKey(user, keyName, key.Grant, now);
         db.ApiKeys.Add(created.Key);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return created;
     }
 
@@ -151,7 +174,9 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
         }
     }
 
-    private static CreatedKey NewKey(User user, string name, DateTimeOffset now)
+    private static CreatedKey NewKey(User user, string name, DateTimeOffset now) => NewKey(user, name, KeyGrant.Full, now);
+
+    private static CreatedKey NewKey(User user, string name, KeyGrant grant, DateTimeOffset now)
     {
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey
@@ -163,6 +188,8 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock)
             KeyHash = secret.Hash(),
             Prefix = secret.DisplayPrefix,
             CreatedAt = now,
+            Scopes = [.. grant.Scopes],
+            ExpiresAt = grant.ExpiresAt?.ToUniversalTime(),
         };
         return new CreatedKey(key, secret);
     }
