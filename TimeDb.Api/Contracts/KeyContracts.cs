@@ -1,4 +1,5 @@
 using TimeDb.Domain.Entities;
+using TimeDb.Infrastructure.Users;
 
 namespace TimeDb.Api.Contracts;
 
@@ -14,6 +15,21 @@ public sealed class CreateKeyRequest
 public sealed record KeyResponse(Guid KeyId, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
 {
     internal static KeyResponse From(ApiKey k) => new(k.KeyId, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
+}
+
+/// <summary>
+/// Answer of <c>DELETE /keys/{key_id}</c>: the key, and a message saying whether this call revoked it or it was
+/// revoked before (then <c>revoked_at</c> is the first revocation and nothing changed).
+/// </summary>
+public sealed record RevokedKeyResponse(Guid KeyId, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt,
+    bool AlreadyRevoked, string Message)
+{
+    internal static RevokedKeyResponse From(StateChange<ApiKey> change)
+    {
+        var k = change.Subject;
+        return new(k.KeyId, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt, !change.Changed,
+            change.Changed ? "Revoked: the key stops working at once." : UserAdministration.AlreadyRevoked(k));
+    }
 }
 
 /// <summary>A new key: <c>api_key</c> is shown this once.</summary>

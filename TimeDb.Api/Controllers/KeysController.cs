@@ -39,15 +39,15 @@ public sealed class KeysController(UserAdministration users, ICurrentTenant call
             "Store this key now: it is not shown again."));
     }
 
-    /// <summary>Revoke one of your keys, for good.</summary>
+    /// <summary>Revoke one of your keys, for good. Revoking it again changes nothing and says so (200, already_revoked).</summary>
     [HttpDelete("{keyId:guid}")]
-    [ProducesResponseType<KeyResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<RevokedKeyResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    public async Task<ActionResult<KeyResponse>> Revoke(Guid keyId, CancellationToken cancellationToken) =>
-        KeyResponse.From(await users.RevokeKeyAsync(keyId, CallerId(), cancellationToken));
+    public async Task<ActionResult<RevokedKeyResponse>> Revoke(Guid keyId, CancellationToken cancellationToken) =>
+        RevokedKeyResponse.From(await users.RevokeKeyAsync(keyId, CallerId(), cancellationToken));
 
     private Guid CallerId() => caller.UserId
         ?? throw new DomainException("API keys exist only when authentication is on: create the schema with `timedb create tables --with-users`");
