@@ -38,7 +38,7 @@ internal static partial class UsageErrors
             : $"unknown command '{path}'; did you mean '{string.Join(' ', Path(where).Append(closest))}'?";
     }
 
-    private static IEnumerable<string> Path(CommandResult where)
+    private static Stack<string> Path(CommandResult where)
     {
         var names = new Stack<string>();
         for (SymbolResult? r = where; r is CommandResult { Parent: not null } c; r = c.Parent)
