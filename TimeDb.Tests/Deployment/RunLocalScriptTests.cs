@@ -11,6 +11,7 @@ namespace TimeDb.Tests.Deployment;
 /// temporary folder, not in the checkout), against a database of the suite (TIMEDB_DSN: no initdb) and the
 /// suite's build (TIMEDB_CLI: no Release build). <c>setup</c> does everything but start the API.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // a bash script, and Unix file modes
 public sealed partial class RunLocalScriptTests
 {
     private TemporaryDatabase _db = null!;
