@@ -26,12 +26,19 @@ public static class TimeDbCli
             Bench.BenchCommand.Create(console),
         };
 
-        var parsed = root.Parse(args);
+        // Bare `timedb` is a request for orientation, not a mistake: the help, exit 0 (ADR newuser-cli-messages).
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (UsageErrors.UnknownCommand(parsed) is { } unknown)
+        {
+            await console.Error.WriteLineAsync($"error: {unknown}");
+            return ExitCodes.Usage;
+        }
+
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
+            foreach (var message in UsageErrors.Describe(parsed))
             {
-                await console.Error.WriteLineAsync($"error: {error.Message}");
+                await console.Error.WriteLineAsync($"error: {message}");
             }
 
             await console.Error.WriteLineAsync("Run 'timedb --help' for usage.");

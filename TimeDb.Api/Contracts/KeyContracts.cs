@@ -32,6 +32,21 @@ public sealed record KeyResponse(Guid KeyId, string Name, string Prefix, IReadOn
     internal static KeyResponse From(ApiKey k) => new(k.KeyId, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt);
 }
 
+/// <summary>
+/// Answer of <c>DELETE /keys/{key_id}</c>: the key, and a message saying whether this call revoked it or it was
+/// revoked before (then <c>revoked_at</c> is the first revocation and nothing changed).
+/// </summary>
+public sealed record RevokedKeyResponse(Guid KeyId, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, bool AlreadyRevoked, string Message)
+{
+    internal static RevokedKeyResponse From(StateChange<ApiKey> change)
+    {
+        var k = change.Subject;
+        return new(k.KeyId, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt, !change.Changed,
+            change.Changed ? "Revoked: the key stops working at once." : KeyStateMessages.AlreadyRevoked(k));
+    }
+}
+
 /// <summary>A new key: <c>api_key</c> is shown this once (the answer is sent with <c>Cache-Control: no-store</c>).</summary>
 public sealed record CreatedKeyResponse(Guid KeyId, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
     string ApiKey, string Message)

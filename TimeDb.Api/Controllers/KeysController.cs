@@ -46,17 +46,17 @@ public sealed class KeysController(IKeyAdministration keys, ICurrentTenant calle
         return Created($"/keys/{created.Key.KeyId}", CreatedKeyResponse.From(created));
     }
 
-    /// <summary>Revoke one of your keys, for good.</summary>
+    /// <summary>Revoke one of your keys, for good. Revoking it again changes nothing and says so (200, already_revoked).</summary>
     [HttpDelete("{keyId:guid}")]
     [RequiresScope(KeyScopes.Keys)]
-    [ProducesResponseType<KeyResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<RevokedKeyResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    public async Task<ActionResult<KeyResponse>> Revoke(Guid keyId, CancellationToken cancellationToken) =>
-        KeyResponse.From(await keys.RevokeKeyAsync(keyId, CallerId(), cancellationToken));
+    public async Task<ActionResult<RevokedKeyResponse>> Revoke(Guid keyId, CancellationToken cancellationToken) =>
+        RevokedKeyResponse.From(await keys.RevokeKeyAsync(keyId, CallerId(), cancellationToken));
 
     private Guid CallerId() => caller.UserId
         ?? throw new DomainException("API keys exist only when authentication is on: create the schema with `timedb create tables --with-users`");

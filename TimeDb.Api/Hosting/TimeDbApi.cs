@@ -24,6 +24,7 @@ public static class TimeDbApi
         builder.Services
             .AddInfrastructure(ResolveConnection)
             .AddApi(builder.Configuration);
+        builder.Services.AddHostedService<OpenAccessWarning>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

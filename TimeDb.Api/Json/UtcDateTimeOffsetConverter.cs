@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TimeDb.Domain.Time;
@@ -24,7 +23,7 @@ internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(Format(value.UtcDateTime));
 
-    public static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTime utc) => UtcTimestamp.Format(utc);
 
     /// <summary>How an error message names a JSON token that is not what was expected.</summary>
     internal static string Describe(JsonTokenType token) => token switch

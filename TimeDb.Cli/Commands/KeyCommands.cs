@@ -73,8 +73,11 @@ internal static class KeyCommands
         {
             await using var services = CliServices.For(parsed.GetValue(dsn));
             await Confirmation.RequireAsync(console, $"Revoke key {parsed.GetValue(keyId)} for good?", parsed.GetValue(yes), "revoke the key");
-            var key = await services.Get<UserAdministration>().RevokeKeyAsync(parsed.GetValue(keyId), null, ct);
-            await console.Out.WriteLineAsync($"Revoked key {key.KeyId} ({key.Name}, {key.Prefix}…).");
+            var change = await services.Get<UserAdministration>().RevokeKeyAsync(parsed.GetValue(keyId), null, ct);
+            var key = change.Subject;
+            await console.Out.WriteLineAsync(change.Changed
+                ? $"Revoked key {key.KeyId} ({key.Name}, {key.Prefix}…)."
+                : $"The {KeyStateMessages.AlreadyRevoked(key)}.");
             return ExitCodes.Success;
         });
         return command;

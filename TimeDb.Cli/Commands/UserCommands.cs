@@ -102,15 +102,19 @@ internal static class UserCommands
         {
             await using var services = CliServices.For(parsed.GetValue(dsn));
             var admin = services.Get<UserAdministration>();
-            if (!active)
+            var user = await admin.FindUserAsync(parsed.GetValue(email)!, parsed.GetValue(tenant), ct);
+            // Already in the asked state: say so, ask nothing, change nothing, and succeed (the state is what was wanted).
+            if (!active && user.IsActive)
             {
-                var user = await admin.FindUserAsync(parsed.GetValue(email)!, parsed.GetValue(tenant), ct);
                 await Confirmation.RequireAsync(console, $"Deactivate {user.Email} (tenant {user.TenantId})? All its keys stop working.",
                     parsed.GetValue(yes), "deactivate the user");
             }
 
-            var changed = await admin.SetActiveAsync(parsed.GetValue(email)!, parsed.GetValue(tenant), active, ct);
-            await console.Out.WriteLineAsync($"{(active ? "Activated" : "Deactivated")} {changed.Email} (tenant {changed.TenantId}).");
+            var change = await admin.SetActiveAsync(user.Email, user.TenantId, active, ct);
+            var (state, verb) = active ? ("active", "Activated") : ("inactive", "Deactivated");
+            await console.Out.WriteLineAsync(change.Changed
+                ? $"{verb} {change.Subject.Email} (tenant {change.Subject.TenantId})."
+                : $"{change.Subject.Email} (tenant {change.Subject.TenantId}) is already {state}; nothing changed.");
             return ExitCodes.Success;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TimeDb.Domain.Text;
+using TimeDb.Domain.Time;
 
 namespace TimeDb.Domain.Runs;
 
@@ -27,7 +28,7 @@ public static class UploadRules
 
     public static string Duplicate(int index, string key, DateTimeOffset validTime, DateTimeOffset? validTimeEnd) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"value_rows[{index}] repeats value_key '{key}' at valid_time {validTime.UtcDateTime:O}") +
-        (validTimeEnd is { } end ? string.Create(CultureInfo.InvariantCulture, $" to {end.UtcDateTime:O}") : "") +
+            $"value_rows[{index}] repeats value_key '{key}' at valid_time {UtcTimestamp.Format(validTime)}") +
+        (validTimeEnd is { } end ? $" to {UtcTimestamp.Format(end)}" : "") +
         ": one upload may hold each (series, valid_time, valid_time_end) once";
 }

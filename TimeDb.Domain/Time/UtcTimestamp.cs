@@ -35,6 +35,15 @@ public static class UtcTimestamp
         return true;
     }
 
+    /// <summary>
+    /// How TimeDB writes a time, in responses and in error messages alike: UTC, ISO 8601, a <c>Z</c>, and
+    /// fractional seconds only when there are some (2025-01-01T00:00:00Z, 2025-01-01T00:00:00.5Z).
+    /// </summary>
+    public static string Format(DateTimeOffset value) => Format(value.UtcDateTime);
+
+    /// <inheritdoc cref="Format(DateTimeOffset)"/>
+    public static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>The same instant with offset zero (what PostgreSQL timestamptz parameters need).</summary>
     public static DateTimeOffset ToUtc(DateTimeOffset value) => value.ToUniversalTime();
 }

@@ -26,6 +26,9 @@ public interface IKeyAdministration
     /// </summary>
     Task<CreatedKey> CreateKeyAsync(Guid userId, KeyRequest key, Guid? issuingKeyId, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a key for good. With <paramref name="userId"/>, only that user's key (self-service).</summary>
-    Task<ApiKey> RevokeKeyAsync(Guid keyId, Guid? userId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Revokes a key for good. With <paramref name="userId"/>, only that user's key (self-service). A key revoked
+    /// before keeps its first revocation time (Changed = false).
+    /// </summary>
+    Task<StateChange<ApiKey>> RevokeKeyAsync(Guid keyId, Guid? userId, CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,7 @@ using Npgsql;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Security;
+using TimeDb.Domain.Time;
 using TimeDb.Domain.Users;
 using TimeDb.Infrastructure.Persistence;
 
@@ -78,13 +79,19 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock) : I
         };
     }
 
-    public async Task<User> SetActiveAsync(string email, Guid? tenantId, bool active, CancellationToken cancellationToken = default)
+    /// <summary>Activates or deactivates a user; a user already in that state is left as it is (Changed = false).</summary>
+    public async Task<StateChange<User>> SetActiveAsync(string email, Guid? tenantId, bool active, CancellationToken cancellationToken = default)
     {
         var user = await FindUserAsync(email, tenantId, cancellationToken);
+        if (user.IsActive == active)
+        {
+            return new StateChange<User>(user, Changed: false);
+        }
+
         user.IsActive = active;
         user.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return user;
+        return new StateChange<User>(user, Changed: true);
     }
 
     public async Task<User> SetTierAsync(string email, Guid? tenantId, string tier, CancellationToken cancellationToken = default)
@@ -156,14 +163,22 @@ public sealed class UserAdministration(TimeDbContext db, TimeProvider clock) : I
         return created;
     }
 
-    /// <summary>Revokes a key for good. With <paramref name="userId"/>, only that user's key (self-service).</summary>
-    public async Task<ApiKey> RevokeKeyAsync(Guid keyId, Guid? userId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Revokes a key for good. With <paramref name="userId"/>, only that user's key (self-service). A key revoked
+    /// before keeps its first revocation time (Changed = false).
+    /// </summary>
+    public async Task<StateChange<ApiKey>> RevokeKeyAsync(Guid keyId, Guid? userId, CancellationToken cancellationToken = default)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.KeyId == keyId && (userId == null || k.UserId == userId), cancellationToken)
             ?? throw new NotFoundException($"key {keyId} does not exist");
-        key.RevokedAt ??= clock.GetUtcNow();
+        if (key.RevokedAt is not null)
+        {
+            return new StateChange<ApiKey>(key, Changed: false);
+        }
+
+        key.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return key;
+        return new StateChange<ApiKey>(key, Changed: true);
     }
 
     private static void RequireKnownTier(string tier)

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Tenancy;
+using TimeDb.Domain.Time;
 using TimeDb.Domain.Values;
 
 namespace TimeDb.Infrastructure.Values;
@@ -121,5 +122,5 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
         $"{u.RunId:N}|{u.SeriesId:N}|{u.ValidTime.UtcTicks}|{u.ValidTimeEnd?.UtcTicks}");
 
     private static string Describe(ValueUpdate u) => string.Create(CultureInfo.InvariantCulture,
-        $"the value of run {u.RunId}, series {u.SeriesId} at valid_time {u.ValidTime.UtcDateTime:O}{(u.ValidTimeEnd is { } e ? $" to {e.UtcDateTime:O}" : "")}");
+        $"the value of run {u.RunId}, series {u.SeriesId} at valid_time {UtcTimestamp.Format(u.ValidTime)}{(u.ValidTimeEnd is { } e ? $" to {UtcTimestamp.Format(e)}" : "")}");
 }

@@ -35,6 +35,29 @@ public sealed class KeysAndSchemaEndpointTests : AuthenticatedApiTest
     }
 
     [Test]
+    public async Task DeleteKeyTwice_Is200_SaysAlreadyRevoked_AndKeepsTheFirstRevocationTime()
+    {
+        var user = await CreateUserAsync(A.TenantId, $"twice-{Guid.NewGuid():N}@example.com", "unlimited");
+        using var client = ClientFor(user);
+        var created = await client.PostJsonAsync("/keys", new { name = "spare" }).ExpectAsync(201);
+        var path = new Uri($"/keys/{created.Id("key_id")}", UriKind.Relative);
+
+        var first = await client.DeleteAsync(path).ExpectAsync(200);
+        var second = await client.DeleteAsync(path).ExpectAsync(200);
+
+        Assert.That(first.GetProperty("already_revoked").GetBoolean(), Is.False);
+        Assert.That(second.GetProperty("already_revoked").GetBoolean(), Is.True);
+        // PostgreSQL keeps microseconds: the stored time is the first one, to the microsecond.
+        Assert.That(second.GetProperty("revoked_at").GetDateTimeOffset(), Is.EqualTo(first.GetProperty("revoked_at").GetDateTimeOffset()).Within(TimeSpan.FromTicks(10)));
+        // The time in the message is written as the response writes it.
+        Assert.That(second.Str("message"), Does.Contain($"was already revoked at {second.Str("revoked_at")}; nothing changed"));
+        Assert.That(second.Str("revoked_at"), Does.EndWith("Z"));
+        // Tenant B cannot revoke (or learn about) A's key, revoked or not.
+        using var other = ClientFor(B);
+        await other.DeleteAsync(path).ExpectAsync(404);
+    }
+
+    [Test]
     public async Task SchemaCreate_ByAdmin_Is200_ByOthers403()
     {
         using var admin = ClientFor(Admin);

@@ -56,4 +56,40 @@ public sealed class UsageTests
         Assert.That(result.ExitCode, Is.Zero);
         Assert.That(result.Out, Does.Contain("create").And.Contain("delete").And.Contain("api").And.Contain("users").And.Contain("bench"));
     }
+
+    [Test]
+    public async Task BareTimedb_PrintsHelp_ExitZero()
+    {
+        var result = await CliRunner.RunProcessAsync([]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Out, Does.Contain("Usage:").And.Contain("users").And.Contain("create").And.Contain("api"));
+        Assert.That(result.Error, Is.Empty);
+    }
+
+    [TestCase(new[] { "uers" }, "error: unknown command 'uers'; did you mean 'users'?")]
+    [TestCase(new[] { "users", "lst" }, "error: unknown command 'users lst'; did you mean 'users list'?")]
+    [TestCase(new[] { "create", "tabels", "-y" }, "error: unknown command 'create tabels'; did you mean 'create tables'?")]
+    [TestCase(new[] { "frobnicate" }, "error: unknown command 'frobnicate'; the commands here are: create, delete, api, health, users, keys, bench")]
+    public async Task UnknownCommand_IsOneLine_WithTheClosestMatch_ExitCode2(string[] args, string expected)
+    {
+        var result = await CliRunner.RunProcessAsync(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error.TrimEnd('\n', '\r'), Is.EqualTo(expected));
+        Assert.That(result.Out, Is.Empty);
+    }
+
+    [TestCase(new[] { "users", "create", "--tenant-id", "notaguid", "-e", "a@example.com" }, "error: --tenant-id must be a UUID")]
+    [TestCase(new[] { "users", "list", "--tenant-id", "notaguid" }, "error: --tenant-id must be a UUID")]
+    [TestCase(new[] { "keys", "revoke", "--key-id", "12", "-y" }, "error: --key-id must be a UUID")]
+    [TestCase(new[] { "api", "--port", "x" }, "error: --port must be a whole number")]
+    public async Task OptionThatDoesNotConvert_SaysWhatIsExpected_WithoutDotNetTypeNames(string[] args, string expected)
+    {
+        var result = await CliRunner.RunProcessAsync(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.StartWith(expected));
+        Assert.That(result.Error, Does.Not.Contain("System.").And.Not.Contain("Guid").And.Not.Contain("Int32"));
+    }
 }

@@ -134,4 +134,43 @@ public sealed class UserAndKeyCommandsTests
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim(), Is.EqualTo("error: no user with email nobody@example.com"));
     }
+
+    [Test]
+    public async Task DeactivateTwice_And_ActivateTwice_SayAlready_ExitZero_AndChangeNothing()
+    {
+        await Cli("users", "create", "-t", Guid.NewGuid().ToString(), "-e", "twice@example.com");
+        var first = await Cli("users", "deactivate", "-e", "twice@example.com", "-y");
+        var updatedAt = await Sql.ScalarAsync<DateTime>(Dsn, "SELECT updated_at FROM users");
+
+        // No -y: an inactive user is not asked about again.
+        var second = await Cli("users", "deactivate", "-e", "twice@example.com");
+        var activated = await Cli("users", "activate", "-e", "twice@example.com");
+        var activeAgain = await Cli("users", "activate", "-e", "twice@example.com");
+
+        Assert.That(first.Out, Does.StartWith("Deactivated twice@example.com"));
+        Assert.That(second.ExitCode, Is.Zero, second.Error);
+        Assert.That(second.Out, Does.Contain("twice@example.com").And.Contain("is already inactive; nothing changed"));
+        Assert.That(activated.Out, Does.StartWith("Activated twice@example.com"));
+        Assert.That(activeAgain.ExitCode, Is.Zero, activeAgain.Error);
+        Assert.That(activeAgain.Out, Does.Contain("is already active; nothing changed"));
+        Assert.That(updatedAt, Is.LessThan(await Sql.ScalarAsync<DateTime>(Dsn, "SELECT updated_at FROM users")), "activate changed it");
+    }
+
+    [Test]
+    public async Task RevokeTwice_SaysAlreadyRevokedWithTheFirstTime_ExitZero()
+    {
+        var created = await Cli("users", "create", "-t", Guid.NewGuid().ToString(), "-e", "g@example.com", "--json");
+        using var json = JsonDocument.Parse(created.Out);
+        var keyId = json.RootElement.GetProperty("key_id").GetString()!;
+
+        var first = await Cli("keys", "revoke", "--key-id", keyId, "-y");
+        var revokedAt = await Sql.ScalarAsync<DateTime>(Dsn, "SELECT revoked_at FROM api_keys");
+        var second = await Cli("keys", "revoke", "--key-id", keyId, "-y");
+
+        Assert.That(first.Out, Does.StartWith($"Revoked key {keyId}"));
+        Assert.That(second.ExitCode, Is.Zero, second.Error);
+        Assert.That(second.Out.Trim(), Does.StartWith($"The key {keyId} (default, ")
+            .And.EndWith($"was already revoked at {TimeDb.Domain.Time.UtcTimestamp.Format(DateTime.SpecifyKind(revokedAt, DateTimeKind.Utc))}; nothing changed."));
+        Assert.That(await Sql.ScalarAsync<DateTime>(Dsn, "SELECT revoked_at FROM api_keys"), Is.EqualTo(revokedAt), "the first revocation time stays");
+    }
 }

@@ -26,6 +26,18 @@ public sealed class ContainerLayoutTests
     }
 
     [Test]
+    public async Task CommentedCreateTablesCommand_CreatesTheSchemaWithAuthenticationOn()
+    {
+        var args = Dockerfile.CommentedTimeDbCommand(RepositoryPaths.Script("deploy/Dockerfile"), "create tables");
+        await using var db = await TemporaryDatabase.CreateAsync();
+
+        var result = await CliRunner.RunAsync([.. args, "--dsn", db.ConnectionString]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Out, Does.Contain("Authentication: on"), string.Join(' ', args));
+    }
+
+    [Test]
     public async Task EntryPointAndHealthCheck_RunThePublishedOutputAsTheContainerWould()
     {
         await using var db = await TemporaryDatabase.CreateAsync();

@@ -50,6 +50,14 @@ internal sealed partial class Dockerfile
         return new Dockerfile(stages, environment, user, entrypoint, command);
     }
 
+    /// <summary>The arguments of the <c>timedb</c> command that a comment of the Dockerfile tells the reader to run, e.g. "create tables".</summary>
+    public static string[] CommentedTimeDbCommand(string path, string command)
+    {
+        const string Program = "/app/timedb.dll ";
+        var line = File.ReadAllLines(path).Single(l => l.TrimStart().StartsWith('#') && l.Contains(Program + command, StringComparison.Ordinal));
+        return line[(line.IndexOf(Program, StringComparison.Ordinal) + Program.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     private static string[] JsonArray(string exec) => JsonSerializer.Deserialize<string[]>(exec.Trim()) ?? [];
 
     [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)=(\S+)")]
