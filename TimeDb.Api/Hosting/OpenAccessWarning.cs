@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using TimeDb.Domain.Errors;
 using TimeDb.Domain.Users;
 
 namespace TimeDb.Api.Hosting;
@@ -23,12 +24,12 @@ internal sealed partial class OpenAccessWarning(IServer server, IAuthenticationM
 
         try
         {
-            if (!await mode.IsEnabledAsync(cancellationToken))
+            if (await mode.GetAsync(cancellationToken) == AuthenticationMode.Off)
             {
                 LogOpen(open);
             }
         }
-        catch (Exception ex) when (ex is DbException or TimeoutException)
+        catch (Exception ex) when (ex is DatabaseUnavailableException or DbException or TimeoutException)
         {
             // The database is not reachable yet; /health/ready says so, and requests answer 503 until it is.
             LogModeUnknown(ex.Message);

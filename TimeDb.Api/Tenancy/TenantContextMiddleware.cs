@@ -22,7 +22,7 @@ internal sealed class TenantContextMiddleware(RequestDelegate next)
         {
             tenant.SetScope(TenantScope.Of(caller.TenantId!.Value).Narrow(requested));
         }
-        else if (!await mode.IsEnabledAsync(context.RequestAborted))
+        else if (await mode.GetAsync(context.RequestAborted) == AuthenticationMode.Off)
         {
             tenant.SetScope(TenantScope.All.Narrow(requested));
         }

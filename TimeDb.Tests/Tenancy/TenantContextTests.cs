@@ -7,6 +7,7 @@ using TimeDb.Domain.Paging;
 using TimeDb.Domain.Runs;
 using TimeDb.Domain.Series;
 using TimeDb.Domain.Tenancy;
+using TimeDb.Domain.Users;
 using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Persistence;
 using TimeDb.Infrastructure.Users;
@@ -104,7 +105,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         ["list_timeseries"] = (sp, _) => ToListAsync(sp.GetRequiredService<ISeriesCatalog>().StreamAsync(default)),
         ["user list"] = (sp, _) => sp.GetRequiredService<UserAdministration>().ListUsersAsync(null, includeInactive: true),
         ["key list"] = (sp, _) => sp.GetRequiredService<UserAdministration>().ListKeysAsync(Guid.NewGuid()),
-        ["key create"] = (sp, _) => sp.GetRequiredService<UserAdministration>().CreateKeyAsync(Guid.NewGuid(), "k"),
+        ["key create"] = (sp, _) => sp.GetRequiredService<UserAdministration>().CreateKeyAsync(Guid.NewGuid(), new KeyRequest("k", KeyGrant.Full), null),
     };
 
     private static IEnumerable<string> PathNames => Paths.Keys;
@@ -255,7 +256,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         var listed = await users.ListUsersAsync(null, includeInactive: true);
         Assert.That(listed.Select(u => u.TenantId).Distinct(), Is.EqualTo(new[] { A.TenantId }));
         Assert.That(await users.ListKeysAsync(B.UserId), Is.Empty);
-        Assert.ThrowsAsync<NotFoundException>(() => users.CreateKeyAsync(B.UserId, "stolen"));
+        Assert.ThrowsAsync<NotFoundException>(() => users.CreateKeyAsync(B.UserId, new KeyRequest("stolen", KeyGrant.Full), null));
         Assert.ThrowsAsync<NotFoundException>(() => users.RevokeKeyAsync(B.KeyId, null));
         Assert.ThrowsAsync<NotFoundException>(() => users.FindUserAsync(B.Email, null));
         Assert.That(await SnapshotAsync(B.TenantId), Is.EqualTo(b));
