@@ -99,6 +99,10 @@ internal sealed class BenchServer : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening, but a cold process on a busy machine took longer than the client's timeout: ask again.
+            }
 
             await Task.Delay(100, cancellationToken);
         }
