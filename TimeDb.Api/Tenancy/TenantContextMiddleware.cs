@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Users;
@@ -7,9 +8,10 @@ namespace TimeDb.Api.Tenancy;
 /// <summary>
 /// States the request's tenant scope, once, after authentication and authorization (ADR-0XX-tenancy-context):
 /// an API key → its tenant (a <c>tenant_id</c> query parameter naming another → 403); no key in single-user
-/// mode → every tenant, or the tenant the <c>tenant_id</c> query parameter names. No key while authentication
-/// is on (an anonymous endpoint): no scope, so any access to tenant data fails instead of seeing everything.
-/// Body tenant_ids are applied by the services through the same <see cref="TenantScope"/> rules.
+/// mode → every tenant, or the tenant the <c>tenant_id</c> query parameter names. Anonymous endpoints
+/// (<c>GET /</c>, health, docs) and unmatched paths get no scope at all, so they cannot reach tenant data and
+/// never wait for the database to learn the mode. Body tenant_ids are applied by the services through the
+/// same <see cref="TenantScope"/> rules.
 /// </summary>
 internal sealed class TenantContextMiddleware(RequestDelegate next)
 {
@@ -17,12 +19,18 @@ internal sealed class TenantContextMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context, ICurrentTenant caller, ITenantContext tenant, IAuthenticationMode mode)
     {
+        if (context.GetEndpoint() is not { } endpoint || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            await next(context);
+            return;
+        }
+
         var requested = RequestedTenant(context.Request);
         if (caller.IsAuthenticated)
         {
             tenant.SetScope(TenantScope.Of(caller.TenantId!.Value).Narrow(requested));
         }
-        else if (await mode.GetAsync(context.RequestAborted) == AuthenticationMode.Off)
+        else if (await mode.GetAsync(context.RequestAborted) == AuthenticationMode.Off) // a caller without a key got through: single-user mode
         {
             tenant.SetScope(TenantScope.All.Narrow(requested));
         }

@@ -91,14 +91,19 @@ internal sealed class ValueUpdater(NpgsqlDataSource dataSource, TimeProvider clo
         await using var batch = new NpgsqlBatch(connection, transaction);
         var lockRecord = new NpgsqlBatchCommand(LockRecord);
         lockRecord.Parameters.AddWithValue("lock_key", LockKey(update));
-        var command = new NpgsqlBatchCommand(FindCurrent.Replace("/*tenant*/", scope.TenantId is null ? "" : TenantCondition, StringComparison.Ordinal));
+        var command = new NpgsqlBatchCommand(FindCurrent.Replace("/*tenant*/", scope switch
+        {
+            TenantScope.Tenant => TenantCondition,
+            TenantScope.AllTenants => "", // single-user mode, stated explicitly: every tenant
+            _ => throw new InvalidOperationException($"unknown tenant scope {scope}"),
+        }, StringComparison.Ordinal));
         command.Parameters.AddWithValue("run_id", update.RunId);
         command.Parameters.AddWithValue("series_id", update.SeriesId);
         command.Parameters.AddWithValue("valid_time", update.ValidTime.ToUniversalTime());
         command.Parameters.AddWithValue("valid_time_end", NpgsqlDbType.TimestampTz, (object?)update.ValidTimeEnd?.ToUniversalTime() ?? DBNull.Value);
-        if (scope.TenantId is { } tenantId)
+        if (scope is TenantScope.Tenant one)
         {
-            command.Parameters.AddWithValue("tenant_id", tenantId);
+            command.Parameters.AddWithValue("tenant_id", one.Id);
         }
 
         batch.BatchCommands.Add(lockRecord);
