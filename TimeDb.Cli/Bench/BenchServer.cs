@@ -99,6 +99,10 @@ internal sealed class BenchServer : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening but slow to answer its first readiness probe (a cold start on a busy machine): ask again.
+            }
 
             await Task.Delay(100, cancellationToken);
         }
