@@ -37,10 +37,8 @@ internal static class OpenApiSetup
                 Name = ApiKeyHeader,
                 Description = "API key (tdb_…) issued by `timedb users create` or POST /keys.",
             });
-            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
-            });
+            // The key requirement is per operation (anonymous ones have none): StandardResponsesOperationFilter.
+            o.OperationFilter<StandardResponsesOperationFilter>();
             o.OperationFilter<StreamedJsonBodyOperationFilter>();
             o.DocumentFilter<HealthDocumentFilter>();
 

@@ -101,7 +101,7 @@ internal sealed class BenchServer : IAsyncDisposable
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // Listening, but a cold process on a busy machine took longer than the client's timeout: ask again.
+                // Listening but slow to answer its first readiness probe (a cold start on a busy machine): ask again.
             }
 
             await Task.Delay(100, cancellationToken);

@@ -70,3 +70,67 @@ public sealed class OpenApiCompletenessTests : DatabaseTest
         Assert.That(update.GetProperty("tags").GetProperty("type").ToString(), Does.Contain("array"));
     }
 }
+
+public sealed class OpenApiStandardResponsesTests : DatabaseTest
+{
+    private static readonly string[] Anonymous = ["/", "/health/live", "/health/ready"];
+
+    [Test]
+    public async Task EveryOperationWithAKey_DocumentsThePipelinesAnswers_AndAnonymousOnesShowNoLock()
+    {
+        using var client = Factory.CreateClient();
+        var doc = await client.GetAsync("/openapi.json").ExpectAsync(200);
+        Assert.That(doc.TryGetProperty("security", out _), Is.False, "no document-wide key requirement: anonymous endpoints would show a lock");
+
+        var operations = doc.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name, Method: op.Name, Operation: op.Value)))
+            .ToList();
+        Assert.That(operations, Has.Count.GreaterThan(15));
+        Assert.Multiple(() =>
+        {
+            foreach (var (path, method, operation) in operations)
+            {
+                var codes = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+                var locked = operation.TryGetProperty("security", out var security) && security.GetArrayLength() > 0;
+                if (Anonymous.Contains(path))
+                {
+                    Assert.That(locked, Is.False, $"{method} {path} is anonymous: no lock");
+                    Assert.That(codes, Has.None.AnyOf("401", "403", "429"), $"{method} {path}");
+                    continue;
+                }
+
+                Assert.That(locked, Is.True, $"{method} {path} needs a key: lock");
+                Assert.That(security[0].TryGetProperty("ApiKey", out _), Is.True, $"{method} {path} names the ApiKey scheme");
+                Assert.That(codes, Is.SupersetOf(new[] { "401", "403", "429", "503" }), $"{method} {path}");
+            }
+        });
+    }
+
+    [TestCase("/runs", "post")]
+    [TestCase("/upload", "post")]
+    [TestCase("/values", "get")]
+    [TestCase("/values", "put")]
+    public async Task HeavyOperations_Document504(string path, string method)
+    {
+        using var client = Factory.CreateClient();
+        var doc = await client.GetAsync("/openapi.json").ExpectAsync(200);
+        var responses = doc.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
+        Assert.That(responses.TryGetProperty("504", out _), Is.True);
+        Assert.That(responses.GetProperty("429").GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True);
+    }
+
+    [Test]
+    public async Task Root_ListsEveryRoutedEndpoint_WithItsSummary()
+    {
+        using var client = Factory.CreateClient();
+        var endpoints = (await client.GetAsync("/").ExpectAsync(200)).GetProperty("endpoints");
+        var doc = await client.GetAsync("/openapi.json").ExpectAsync(200);
+        var documented = doc.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {path.Name}"));
+        var listed = endpoints.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.That(listed.Keys, Is.SupersetOf(documented), "every documented operation is in the overview");
+        Assert.That(listed.Keys, Is.SupersetOf(new[] { "GET /", "GET /health/live", "GET /health/ready", "GET /docs", "GET /redoc", "GET /openapi.json" }));
+        Assert.That(listed.Values, Has.All.Not.Empty);
+        Assert.That(listed["GET /health/ready"], Does.Contain("Readiness"));
+    }
+}
