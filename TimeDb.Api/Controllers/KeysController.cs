@@ -16,9 +16,6 @@ public sealed class KeysController(IKeyAdministration keys, ICurrentTenant calle
     [HttpGet]
     [ProducesResponseType<IReadOnlyList<KeyResponse>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<KeyResponse>>> List(CancellationToken cancellationToken)
     {
         var list = await keys.ListKeysAsync(CallerId(), cancellationToken);
@@ -35,11 +32,8 @@ public sealed class KeysController(IKeyAdministration keys, ICurrentTenant calle
     [Consumes("application/json")]
     [ProducesResponseType<CreatedKeyResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<ActionResult<CreatedKeyResponse>> Create([FromBody] CreateKeyRequest request, CancellationToken cancellationToken)
     {
         var created = await keys.CreateKeyAsync(CallerId(), request.ToKeyRequest(clock.GetUtcNow()), CallerKeyId(), cancellationToken);
@@ -51,10 +45,7 @@ public sealed class KeysController(IKeyAdministration keys, ICurrentTenant calle
     [RequiresScope(KeyScopes.Keys)]
     [ProducesResponseType<RevokedKeyResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<ActionResult<RevokedKeyResponse>> Revoke(Guid keyId, CancellationToken cancellationToken) =>
         RevokedKeyResponse.From(await keys.RevokeKeyAsync(keyId, CallerId(), cancellationToken));
 

@@ -31,15 +31,10 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [Consumes("application/json")]
     [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
     [StreamedJsonBody(typeof(UploadRequest))]
     public async Task<ActionResult<UploadResponse>> Upload(
         [FromServices] IOptions<JsonOptions> json,
@@ -83,10 +78,6 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [HttpGet("runs")]
     [ProducesResponseType<IReadOnlyList<RunResponse>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<RunResponse>>> List([FromQuery] RunsQueryParameters query, CancellationToken cancellationToken)
     {
         var page = await runs.ListAsync(query.ToQuery(), cancellationToken);
@@ -97,10 +88,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     /// <summary>One run.</summary>
     [HttpGet("runs/{runId:guid}")]
     [ProducesResponseType<RunResponse>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<RunResponse>> Get(Guid runId, CancellationToken cancellationToken)
     {
         var run = await runs.FindAsync(runId, cancellationToken)

@@ -16,10 +16,6 @@ public sealed class SchemaController(ISchemaAdministration schema) : ControllerB
     [HttpPost("create")]
     [ProducesResponseType<SchemaResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<SchemaResponse>> Create([FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateSchemaRequest? request,
         CancellationToken cancellationToken)
     {
@@ -36,10 +32,6 @@ public sealed class SchemaController(ISchemaAdministration schema) : ControllerB
     /// <summary>Drop every table TimeDB created, users and keys included.</summary>
     [HttpDelete("delete")]
     [ProducesResponseType<SchemaResponse>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<SchemaResponse>> Delete(CancellationToken cancellationToken)
     {
         var dropped = await schema.DropAsync(cancellationToken);

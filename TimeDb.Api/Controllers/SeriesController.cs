@@ -15,11 +15,7 @@ public sealed class SeriesController(ISeriesCatalog catalog) : ControllerBase
     [Consumes("application/json")]
     [ProducesResponseType<CreateSeriesResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<CreateSeriesResponse>> Create([FromBody] CreateSeriesRequest request, CancellationToken cancellationToken)
     {
         var series = await catalog.CreateAsync(request.TenantId, request.Name!.Trim(), request.Description, request.Unit, cancellationToken);
@@ -34,10 +30,6 @@ public sealed class SeriesController(ISeriesCatalog catalog) : ControllerBase
     [HttpGet("series")]
     [ProducesResponseType<IReadOnlyList<SeriesResponse>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<SeriesResponse>>> List([FromQuery] SeriesListParameters query, CancellationToken cancellationToken)
     {
         var page = await catalog.ListAsync(query.ToPage(), cancellationToken);
@@ -50,10 +42,6 @@ public sealed class SeriesController(ISeriesCatalog catalog) : ControllerBase
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     [HttpGet("list_timeseries")]
     [ProducesResponseType<IReadOnlyDictionary<Guid, TimeseriesEntry>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public IActionResult ListTimeseries([FromQuery(Name = "tenant_id")] Guid? tenantId, CancellationToken cancellationToken)
     {
         _ = tenantId; // bound for the OpenAPI document and its 400; the tenant context applies it
