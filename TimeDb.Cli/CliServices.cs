@@ -17,7 +17,7 @@ internal sealed class CliServices : IAsyncDisposable
         _provider = new ServiceCollection().AddInfrastructure(_ => connection).BuildServiceProvider();
         _scope = _provider.CreateAsyncScope();
         // The CLI is the operator: its commands administer users and keys of every tenant (each narrows by
-        // --tenant-id where it takes one), so it states the all-tenants scope explicitly (ADR-0XX-tenancy-context).
+        // --tenant-id where it takes one), so it states the all-tenants scope explicitly (ADR-012-tenancy-context).
         Get<ITenantContext>().SetScope(TenantScope.All);
     }
 

@@ -31,7 +31,7 @@ public static class DependencyInjection
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentTenant, NoTenant>();
-        // The one source of the tenant scope (ADR-0XX-tenancy-context): unset in every new scope until the host states it.
+        // The one source of the tenant scope (ADR-012-tenancy-context): unset in every new scope until the host states it.
         services.AddScoped<Tenancy.TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<Tenancy.TenantContext>());
         services.AddMemoryCache();

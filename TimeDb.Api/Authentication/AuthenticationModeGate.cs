@@ -7,7 +7,7 @@ namespace TimeDb.Api.Authentication;
 /// <summary>
 /// Fail closed while the authentication mode is unknown (the TimeDB tables are missing): every request but
 /// the overview, health, docs and viewer files gets the 503 "run `timedb create tables`", before any key is
-/// looked up or any endpoint runs (SPEC §9, ADR-0XX-failclosed-authentication-mode). POST /schema/create is
+/// looked up or any endpoint runs (SPEC §9, ADR-014-authentication-mode). POST /schema/create is
 /// refused too: the first schema, and with it the mode, is made by the CLI only.
 /// </summary>
 internal static class AuthenticationModeGate

@@ -2,7 +2,7 @@ namespace TimeDb.Api.Hosting;
 
 /// <summary>
 /// Every answer carries <c>X-Content-Type-Options: nosniff</c>: a browser then never reads a JSON answer as
-/// HTML or script, which is what lets JSON text go out unescaped (ADR-0XX-caps-json-escaping).
+/// HTML or script, which is what lets JSON text go out unescaped (ADR-013-text-caps-and-json-escaping).
 /// </summary>
 internal static class NoSniffHeader
 {

@@ -10,7 +10,7 @@ namespace TimeDb.Api.Limits;
 
 /// <summary>
 /// Reads, uploads and updates (<c>[EnableRateLimiting(HeavyRequestLimits.Policy)]</c>) hold a database
-/// connection and memory for long, so ASP.NET Core's rate limiter bounds them twice (ADR-0XX-framework-fair-share):
+/// connection and memory for long, so ASP.NET Core's rate limiter bounds them twice (ADR-016-fair-share):
 /// per user first (<see cref="ApiLimits.MaxConcurrentHeavyRequestsPerUser"/> running, <see cref="ApiLimits.HeavyRequestQueuePerUser"/>
 /// waiting, then 429), then per instance (<see cref="ApiLimits.MaxConcurrentHeavyRequests"/> running,
 /// <see cref="ApiLimits.HeavyRequestQueue"/> waiting, then 503). A request waits for its user's slot before it

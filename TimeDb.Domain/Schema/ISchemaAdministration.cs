@@ -3,7 +3,7 @@ namespace TimeDb.Domain.Schema;
 /// <summary>Schema administration as the API offers it: inspect, upgrade an existing schema, drop.</summary>
 /// <remarks>
 /// There is no "create" here on purpose: the first schema, and with it the authentication mode, is made by
-/// the CLI (`timedb create tables`), never over HTTP (SPEC §9, ADR-0XX-failclosed-authentication-mode).
+/// the CLI (`timedb create tables`), never over HTTP (SPEC §9, ADR-014-authentication-mode).
 /// </remarks>
 public interface ISchemaAdministration
 {

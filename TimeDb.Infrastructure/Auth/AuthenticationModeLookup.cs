@@ -9,7 +9,7 @@ namespace TimeDb.Infrastructure.Auth;
 
 /// <summary>Reads the authentication mode from timedb_settings, cached for a second and shared by concurrent callers.</summary>
 /// <remarks>
-/// Fails closed (ADR-0XX-failclosed-authentication-mode): only the value <c>off</c> is "off". A schema without
+/// Fails closed (ADR-014-authentication-mode): only the value <c>off</c> is "off". A schema without
 /// the row counts as on; a missing or unreadable settings table is unknown; a database that cannot be asked
 /// throws, so an outage is never mistaken for a mode.
 /// </remarks>

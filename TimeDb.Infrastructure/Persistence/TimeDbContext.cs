@@ -14,7 +14,7 @@ namespace TimeDb.Infrastructure.Persistence;
 /// (or <c>timedb create tables</c>).
 /// </summary>
 /// <remarks>
-/// Tenant isolation, first two layers (ADR-006, ADR-0XX-tenancy-context): a named query filter on every
+/// Tenant isolation, first two layers (ADR-006, ADR-012-tenancy-context): a named query filter on every
 /// tenant-owned entity, keyed on this instance's tenant context (a parameter, not a constant in the cached
 /// model), and a SaveChanges guard that stamps tenant_id on inserts and refuses writes to another tenant's
 /// rows. Both read <see cref="ITenantContext"/>: without a scope they throw, so nothing is ever unfiltered by default.
