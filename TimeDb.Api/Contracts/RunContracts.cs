@@ -23,11 +23,8 @@ public sealed record RunResponse(
 }
 
 /// <summary>Filters of <c>GET /runs</c>. The time range is half-open [start_time, end_time) on run_start_time.</summary>
-public sealed class RunsQueryParameters
+public sealed class RunsQueryParameters : PageParameters
 {
-    public const int DefaultLimit = PageRequest.DefaultLimit;
-    public const int MaxLimit = PageRequest.MaxLimit;
-
     [FromQuery(Name = "workflow_id")]
     public string? WorkflowId { get; set; }
 
@@ -37,18 +34,5 @@ public sealed class RunsQueryParameters
     [FromQuery(Name = "end_time")]
     public DateTimeOffset? EndTime { get; set; }
 
-    /// <summary>At most this many runs per page, newest first (1–10000, default 1000); a next page is announced in a <c>Link: &lt;…&gt;; rel="next"</c> header.</summary>
-    [FromQuery(Name = "limit")]
-    public int? Limit { get; set; }
-
-    /// <summary>Opaque cursor: the <c>after</c> of the previous page's <c>Link: rel="next"</c>; leave it out for the first page.</summary>
-    [FromQuery(Name = "after")]
-    public string? After { get; set; }
-
-    /// <summary>Single-user mode only: narrow to one tenant (with a key: your own tenant or left out).</summary>
-    /// <remarks>Applied by the tenant context (TenantContextMiddleware), not by the action; here for the OpenAPI document.</remarks>
-    [FromQuery(Name = "tenant_id")]
-    public Guid? TenantId { get; set; }
-
-    internal RunQuery ToQuery() => new(WorkflowId, StartTime, EndTime, new PageRequest(Limit ?? DefaultLimit, After));
+    internal RunQuery ToQuery() => new(WorkflowId, StartTime, EndTime, ToPage());
 }

@@ -17,27 +17,24 @@ internal sealed class CreateSeriesRequestValidator : AbstractValidator<CreateSer
     }
 }
 
-internal static class PageLimitMessage
+/// <summary>The limit rule of every paged list (a garbled cursor is refused where it is decoded), included by each list's validator.</summary>
+internal sealed class PageParametersRules : AbstractValidator<PageParameters>
 {
-    public static readonly string Text =
-        $"limit must be from 1 to {PageRequest.MaxLimit} (the most one page carries); follow the Link: rel=\"next\" header for more";
+    public PageParametersRules() =>
+        RuleFor(x => x.Limit).InclusiveBetween(1, PageRequest.MaxLimit).WithMessage(
+            $"limit must be from 1 to {PageRequest.MaxLimit} (the most one page carries); follow the Link: rel=\"next\" header for more");
 }
 
 internal sealed class SeriesListValidator : AbstractValidator<SeriesListParameters>
 {
-    public SeriesListValidator()
-    {
-        RuleFor(x => x.Limit).InclusiveBetween(1, PageRequest.MaxLimit)
-            .WithMessage(PageLimitMessage.Text);
-    }
+    public SeriesListValidator() => Include(new PageParametersRules());
 }
 
 internal sealed class RunsQueryValidator : AbstractValidator<RunsQueryParameters>
 {
     public RunsQueryValidator()
     {
-        RuleFor(x => x.Limit).InclusiveBetween(1, PageRequest.MaxLimit)
-            .WithMessage(PageLimitMessage.Text);
+        Include(new PageParametersRules());
         RuleFor(x => x.StartTime).Must((q, start) => start is null || q.EndTime is null || start <= q.EndTime)
             .WithMessage("start_time is after end_time");
         RuleFor(x => x.WorkflowId).Must(w => !TextRules.HasNul(w)).WithMessage($"workflow_id {TextRules.NulMessage}");
