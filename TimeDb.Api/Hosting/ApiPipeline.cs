@@ -23,9 +23,10 @@ internal static class ApiPipeline
         // Tables missing: the authentication mode is unknown and nothing but /, health, docs and /ui is served.
         app.UseAuthenticationModeGate();
         app.UseAuthentication();
+        // The request's tenant scope, before anything that reads tenant data (the tier counts included).
+        app.UseMiddleware<TenantContextMiddleware>();
         app.UseTimeDbRateLimiting();
         app.UseAuthorization();
-        app.UseMiddleware<TenantContextMiddleware>();
         app.UseRequestTimeouts();
         // Heavy requests: per-user share, then the instance's slots (HeavyRequestLimits).
         app.UseRateLimiter();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TimeDb.Api.Authentication;
 using TimeDb.Api.Errors;
+using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.RateLimiting;
 
 namespace TimeDb.Api.RateLimiting;
@@ -11,18 +12,18 @@ namespace TimeDb.Api.RateLimiting;
 /// balancer counts against the same limit (ADR-011). The tier comes from the key lookup, so a tier change
 /// takes effect on the next lookup, without a restart. Single-user mode and unlimited tiers cost nothing.
 /// A user over the limit is remembered in this instance until the window ends: a flood of refused
-/// requests costs no queries.
+/// requests costs no queries. The tenant counted is the request's tenant context (set just before this
+/// middleware); endpoints without one (<c>GET /</c>, health, docs) are not counted.
 /// </summary>
 internal sealed class TierRateLimits(
     RequestDelegate next, RateWindowCounter counter, IMemoryCache refusals, TimeProvider time, IOptionsMonitor<RateLimitOptions> options)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context, ITenantContext tenant)
     {
         var user = context.User;
         var userId = user.FindFirst(ApiKeyDefaults.Claims.UserId)?.Value;
-        var tenantId = user.FindFirst(ApiKeyDefaults.Claims.TenantId)?.Value;
         var tier = user.FindFirst(ApiKeyDefaults.Claims.Tier)?.Value;
-        if (userId is null || tenantId is null || tier is null
+        if (userId is null || tier is null || !tenant.IsSet
             || !options.CurrentValue.PerMinute.TryGetValue(tier, out var perMinute) || perMinute <= 0)
         {
             await next(context);
@@ -38,7 +39,7 @@ internal sealed class TierRateLimits(
             return;
         }
 
-        var count = await counter.CountAsync(Guid.Parse(tenantId), Guid.Parse(userId), context.RequestAborted);
+        var count = await counter.CountAsync(tenant, Guid.Parse(userId), context.RequestAborted);
         if (count.Requests > perMinute)
         {
             var end = now.AddSeconds(count.SecondsLeft);

@@ -6,7 +6,7 @@ using TimeDb.Domain.Users;
 namespace TimeDb.Api.Tenancy;
 
 /// <summary>
-/// States the request's tenant scope, once, after authentication and authorization (ADR-012-tenancy-context):
+/// States the request's tenant scope, once, right after authentication (ADR-012-tenancy-context):
 /// an API key → its tenant (a <c>tenant_id</c> query parameter naming another → 403); no key in single-user
 /// mode → every tenant, or the tenant the <c>tenant_id</c> query parameter names. Anonymous endpoints
 /// (<c>GET /</c>, health, docs) and unmatched paths get no scope at all, so they cannot reach tenant data and

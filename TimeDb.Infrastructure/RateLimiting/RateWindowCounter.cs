@@ -1,4 +1,5 @@
 using Npgsql;
+using TimeDb.Domain.Tenancy;
 
 namespace TimeDb.Infrastructure.RateLimiting;
 
@@ -18,9 +19,15 @@ public sealed class RateWindowCounter(NpgsqlDataSource dataSource)
         RETURNING w.requests, ceil(extract(epoch FROM w.window_start + interval '1 minute' - now()))::int
         """;
 
-    /// <summary>Counts one request of the user and returns the window's count including it.</summary>
-    public async Task<RateWindowCount> CountAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts one request of the user and returns the window's count including it. The tenant is the request's
+    /// tenant context, which must be one tenant: only authenticated callers are counted (ADR-012).
+    /// </summary>
+    public async Task<RateWindowCount> CountAsync(ITenantContext tenant, Guid userId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var tenantId = tenant.Scope.TenantId
+            ?? throw new InvalidOperationException("rate limits count one tenant's user; the request's tenant context is every tenant");
         await using var command = dataSource.CreateCommand(CountOne);
         command.Parameters.AddWithValue("tenant_id", tenantId);
         command.Parameters.AddWithValue("user_id", userId);

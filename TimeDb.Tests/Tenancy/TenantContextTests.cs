@@ -10,6 +10,7 @@ using TimeDb.Domain.Tenancy;
 using TimeDb.Domain.Users;
 using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Persistence;
+using TimeDb.Infrastructure.RateLimiting;
 using TimeDb.Infrastructure.Users;
 using TimeDb.Tests.Support;
 using static TimeDb.Tests.Support.Uploads;
@@ -105,6 +106,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         ["list_timeseries"] = (sp, _) => ToListAsync(sp.GetRequiredService<ISeriesCatalog>().StreamAsync(default)),
         ["user list"] = (sp, _) => sp.GetRequiredService<UserAdministration>().ListUsersAsync(null, includeInactive: true),
         ["key list"] = (sp, _) => sp.GetRequiredService<UserAdministration>().ListKeysAsync(Guid.NewGuid()),
+        ["rate-limit window"] = (sp, _) => sp.GetRequiredService<RateWindowCounter>().CountAsync(sp.GetRequiredService<ITenantContext>(), Guid.NewGuid(), default),
         ["key create"] = (sp, _) => sp.GetRequiredService<UserAdministration>().CreateKeyAsync(Guid.NewGuid(), new KeyRequest("k", KeyGrant.Full), null),
     };
 
@@ -291,5 +293,26 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         context.SetScope(TenantScope.Of(A.TenantId));
         Assert.Throws<InvalidOperationException>(() => context.SetScope(TenantScope.All));
         Assert.That(context.Scope, Is.EqualTo(TenantScope.Of(A.TenantId)));
+    }
+
+    [Test]
+    public async Task RateWindow_CountsUnderTheContextsTenant_AndRefusesAllTenants()
+    {
+        var user = Guid.NewGuid();
+        await using (var scope = Scope(TenantScope.Of(A.TenantId)))
+        {
+            var sp = scope.ServiceProvider;
+            var counter = sp.GetRequiredService<RateWindowCounter>();
+            await counter.CountAsync(sp.GetRequiredService<ITenantContext>(), user, default);
+            var second = await counter.CountAsync(sp.GetRequiredService<ITenantContext>(), user, default);
+            Assert.That(second.Requests, Is.EqualTo(2));
+        }
+
+        Assert.That(await Sql.ScalarAsync<string>(Dsn, $"SELECT string_agg(DISTINCT tenant_id::text, ',') FROM rate_limit_windows WHERE user_id = '{user}'"),
+            Is.EqualTo(A.TenantId.ToString()));
+
+        await using var all = Scope(TenantScope.All);
+        Assert.CatchAsync<InvalidOperationException>(() =>
+            all.ServiceProvider.GetRequiredService<RateWindowCounter>().CountAsync(all.ServiceProvider.GetRequiredService<ITenantContext>(), user, default));
     }
 }
