@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using TimeDb.Domain.Series;
 
 namespace TimeDb.Api.Streaming;
@@ -12,21 +11,20 @@ namespace TimeDb.Api.Streaming;
 /// </summary>
 internal sealed class TimeseriesJsonResult(IAsyncEnumerable<SeriesInfo> series) : IActionResult
 {
-    /// <summary>Bytes buffered before they are sent: memory stays bounded whatever the width of a series.</summary>
+    /// <summary>Bytes held before they are sent (<see cref="BoundedJsonStream"/>): memory stays bounded whatever the width of a series.</summary>
     private const int FlushBytes = 16 * 1024;
 
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var http = context.HttpContext;
         var cancellationToken = http.RequestAborted;
-        var encoder = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions.Encoder;
         await using var enumerator = series.GetAsyncEnumerator(cancellationToken);
         var hasRow = await enumerator.MoveNextAsync();
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var body = http.Response.BodyWriter;
-        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = encoder, SkipValidation = true });
+        await using var stream = new BoundedJsonStream(http.Response.BodyWriter, FlushBytes);
+        var json = stream.Json;
         json.WriteStartObject();
         while (hasRow)
         {
@@ -36,17 +34,12 @@ internal sealed class TimeseriesJsonResult(IAsyncEnumerable<SeriesInfo> series) 
             json.WriteString("description", s.Description);
             json.WriteString("unit", s.Unit);
             json.WriteEndObject();
-            if (json.BytesPending >= FlushBytes)
-            {
-                await json.FlushAsync(cancellationToken);
-                await body.FlushAsync(cancellationToken);
-            }
+            await stream.FlushIfFullAsync(cancellationToken);
 
             hasRow = await enumerator.MoveNextAsync();
         }
 
         json.WriteEndObject();
-        await json.FlushAsync(cancellationToken);
-        await body.FlushAsync(cancellationToken);
+        await stream.FlushAsync(cancellationToken);
     }
 }

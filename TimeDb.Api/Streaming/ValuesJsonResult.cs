@@ -9,14 +9,10 @@ namespace TimeDb.Api.Streaming;
 /// Writes <c>{"data": [...], "count": n}</c> while rows arrive from the database, so memory does not
 /// grow with the result. The query runs before the status line is sent: a database failure is still a
 /// clean 503 problem; only a failure in the middle of a stream cuts the response short.
-/// The answer is flushed by bytes, not rows (SPEC §9): whatever the width of the rows, at most
-/// <see cref="FlushAfterBytes"/> (plus one row) is held before it goes to the client, and each flush waits
-/// for the client to take it (Kestrel's back-pressure), so a slow reader cannot make the server hold more.
+/// The answer is flushed by bytes, not rows (<see cref="BoundedJsonStream"/>).
 /// </summary>
 internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool versionFields) : IActionResult
 {
-    public const int FlushAfterBytes = 64 * 1024;
-
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
@@ -26,24 +22,16 @@ internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool 
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        var body = response.BodyWriter;
-        await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true, Encoder = JsonEncoding.Encoder });
+        await using var stream = new BoundedJsonStream(response.BodyWriter);
+        var json = stream.Json;
         json.WriteStartObject();
         json.WriteStartArray("data");
         long count = 0;
-        long flushed = 0;
         while (hasRow)
         {
             Write(json, enumerator.Current);
             count++;
-            // The writer hands full buffers to the pipe by itself (BytesCommitted) and keeps the rest (BytesPending):
-            // both are held in memory until the pipe is flushed, so both count.
-            if (json.BytesCommitted + json.BytesPending - flushed >= FlushAfterBytes)
-            {
-                await json.FlushAsync(cancellationToken);
-                await body.FlushAsync(cancellationToken);
-                flushed = json.BytesCommitted;
-            }
+            await stream.FlushIfFullAsync(cancellationToken);
 
             hasRow = await enumerator.MoveNextAsync();
         }
@@ -51,8 +39,7 @@ internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool 
         json.WriteEndArray();
         json.WriteNumber("count", count);
         json.WriteEndObject();
-        await json.FlushAsync(cancellationToken);
-        await body.FlushAsync(cancellationToken);
+        await stream.FlushAsync(cancellationToken);
     }
 
     private void Write(Utf8JsonWriter json, ValueRecord row)
