@@ -12,6 +12,21 @@ public sealed record PageRequest(int Limit, string? After)
 
     /// <summary>The most rows one page carries.</summary>
     public const int MaxLimit = 10_000;
+
+    /// <summary>How many rows to fetch: one beyond the page, which tells whether a next page exists.</summary>
+    public int FetchCount => Limit + 1;
+
+    /// <summary>
+    /// The page of <paramref name="fetched"/> (at most <see cref="FetchCount"/> rows, in the list's order): its first
+    /// <see cref="Limit"/> rows, and the cursor of the last of them when more were fetched.
+    /// </summary>
+    public Page<T> ToPage<T>(IReadOnlyList<T> fetched, Func<T, string> cursorOf)
+    {
+        ArgumentNullException.ThrowIfNull(fetched);
+        ArgumentNullException.ThrowIfNull(cursorOf);
+        var items = fetched.Take(Limit).ToList();
+        return new Page<T>(items, fetched.Count > Limit ? cursorOf(items[^1]) : null);
+    }
 }
 
 /// <summary>A page of rows; <paramref name="Next"/> is the cursor of the following page, null on the last one.</summary>

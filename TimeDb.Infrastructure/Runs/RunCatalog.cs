@@ -41,9 +41,8 @@ internal sealed class RunCatalog(TimeDbContext db) : IRunCatalog
         }
 
         var list = await runs.OrderByDescending(r => r.RunStartTime).ThenByDescending(r => r.InsertedAt).ThenByDescending(r => r.RunId)
-            .Take(query.Page.Limit + 1).ToListAsync(cancellationToken);
-        var page = list.Take(query.Page.Limit).Select(ToInfo).ToList();
-        return new Page<RunInfo>(page, list.Count > query.Page.Limit ? EncodeCursor(page[^1]) : null);
+            .Take(query.Page.FetchCount).ToListAsync(cancellationToken);
+        return query.Page.ToPage(list.Select(ToInfo).ToList(), EncodeCursor);
     }
 
     public async Task<RunInfo?> FindAsync(Guid runId, CancellationToken cancellationToken)

@@ -56,10 +56,8 @@ internal sealed class SeriesCatalog(TimeDbContext db, TimeProvider clock, ITenan
             query = query.Where(s => string.Compare(s.SeriesKey, key) > 0 || (s.SeriesKey == key && s.TenantId.CompareTo(tenantId) > 0));
         }
 
-        var rows = await Ordered(query).Take(page.Limit + 1).ToListAsync(cancellationToken);
-        var items = rows.Take(page.Limit).Select(ToInfo).ToList();
-        var next = rows.Count > page.Limit ? PageCursor.Encode(items[^1].TenantId.ToString("N"), items[^1].SeriesKey) : null;
-        return new Page<SeriesInfo>(items, next);
+        var rows = await Ordered(query).Take(page.FetchCount).ToListAsync(cancellationToken);
+        return page.ToPage(rows.Select(ToInfo).ToList(), s => PageCursor.Encode(s.TenantId.ToString("N"), s.SeriesKey));
     }
 
     public async IAsyncEnumerable<SeriesInfo> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken)
