@@ -3,7 +3,6 @@ using Npgsql;
 using TimeDb.Domain.Entities;
 using TimeDb.Domain.Errors;
 using TimeDb.Domain.Security;
-using TimeDb.Domain.Time;
 using TimeDb.Domain.Users;
 using TimeDb.Infrastructure.Persistence;
 
