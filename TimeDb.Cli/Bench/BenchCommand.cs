@@ -71,7 +71,7 @@ internal static class BenchCommand
         {
             await using var server = settings.Url is { } external
                 ? BenchServer.External(external)
-                : await StartServerAsync(connection!, progress, cancellationToken);
+                : await StartServerAsync(connection!, settings.Concurrency, progress, cancellationToken);
             using var client = Client(server.BaseAddress, settings.Key ?? tenant!.Secret.Value, settings.Concurrency);
             scenarios = new BenchScenarios(settings, client, server, database, tenant?.User.TenantId, progress);
             var results = await scenarios.RunAsync(cancellationToken);
@@ -103,10 +103,11 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<BenchServer> StartServerAsync(ResolvedConnection connection, BenchProgress progress, CancellationToken cancellationToken)
+    private static async Task<BenchServer> StartServerAsync(ResolvedConnection connection, int concurrency, BenchProgress progress,
+        CancellationToken cancellationToken)
     {
-        progress.Note("starting the API server (timedb api on a free loopback port)");
-        return await BenchServer.StartAsync(connection, cancellationToken);
+        progress.Note($"starting the API server (timedb api on a free loopback port; one user's share of heavy requests: {concurrency} at once)");
+        return await BenchServer.StartAsync(connection, concurrency, cancellationToken);
     }
 
     private static HttpClient Client(Uri baseAddress, string key, int connections)

@@ -29,7 +29,12 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public static BenchServer External(Uri url) => new(url, process: null);
 
-    public static async Task<BenchServer> StartAsync(ResolvedConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <c>timedb api</c> for the benchmark's one user. Its per-user share of heavy requests (4 at once by
+    /// default, ADR-016) is raised to <paramref name="concurrency"/>: the benchmark measures how fast the server
+    /// serves that many connections, not the fair-share policy, which would refuse the rest with 429.
+    /// </summary>
+    public static async Task<BenchServer> StartAsync(ResolvedConnection connection, int concurrency, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
@@ -50,6 +55,7 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         start.Environment[ConnectionStringResolver.TimeDbDsn] = connection.ConnectionString;
+        start.Environment["TimeDb__Limits__MaxConcurrentHeavyRequestsPerUser"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new CliException("could not start the API server for the benchmark");
         var server = new BenchServer(new Uri($"http://127.0.0.1:{port}"), process);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
