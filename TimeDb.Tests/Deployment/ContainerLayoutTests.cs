@@ -44,13 +44,16 @@ public sealed class ContainerLayoutTests
         var created = await CliRunner.RunAsync(["create", "tables", "--with-users", "--dsn", db.ConnectionString, "-y"]);
         Assert.That(created.ExitCode, Is.Zero, created.Error);
 
-        // /app is the build output here; the port is a free one instead of 8080.
+        // /app is a copy of the build output that every user may read, as the image's /app is (the checkout
+        // itself may sit below a directory only its owner can enter, e.g. one made by mktemp -d); the port is
+        // a free one instead of 8080.
+        var app = ReadableCopyOfBuildOutput();
         var port = FreePort.Next();
         var portText = port.ToString(CultureInfo.InvariantCulture);
         var environment = Image.Environment.ToDictionary(e => e.Key, e => (string?)e.Value);
         environment["ASPNETCORE_HTTP_PORTS"] = portText;
         environment["TIMEDB_DSN"] = db.ConnectionString;
-        string[] App(string[] command) => [.. command.Select(a => a.Replace("/app/", AppContext.BaseDirectory.TrimEnd('/') + "/", StringComparison.Ordinal).Replace(":8080", ":" + portText, StringComparison.Ordinal))];
+        string[] App(string[] command) => [.. command.Select(a => a.Replace("/app/", app.FullName + "/", StringComparison.Ordinal).Replace(":8080", ":" + portText, StringComparison.Ordinal))];
         var (file, args) = AsUnprivileged(App(Image.Entrypoint), environment);
 
         await using var api = await ApiProcess.StartCommandAsync(file, args, environment, port);
@@ -68,6 +71,28 @@ public sealed class ContainerLayoutTests
         await api.KillAsync();
         var unhealthy = await ProcessRunner.RunAsync(checkFile, checkArgs, environment);
         Assert.That(unhealthy.ExitCode, Is.EqualTo(1), unhealthy.Out + unhealthy.Error);
+        app.Delete(recursive: true);
+    }
+
+    /// <summary>The test's build output copied to a new directory under the system's temp folder, readable by every user.</summary>
+    private static DirectoryInfo ReadableCopyOfBuildOutput()
+    {
+        var target = Directory.CreateTempSubdirectory("timedb-app-");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(target.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        var source = AppContext.BaseDirectory.TrimEnd('/');
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target.FullName, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        return target;
     }
 
     /// <summary>
