@@ -48,6 +48,8 @@ public static class DependencyInjection
         });
         // Problem answers are written with the minimal-API JSON options: the same escaping as every other answer.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JsonEncoding.Encoder);
+        // ... also to a client whose Accept names only CSV or Arrow.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbHealth();
         services.AddSingleton<EndpointOverview>();

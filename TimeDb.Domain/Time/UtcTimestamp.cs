@@ -35,6 +35,9 @@ public static class UtcTimestamp
         return true;
     }
 
+    /// <summary>The format string of <see cref="Format(DateTime)"/>, for writers that format into their own buffers (CSV).</summary>
+    public const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+
     /// <summary>
     /// How TimeDB writes a time, in responses and in error messages alike: UTC, ISO 8601, a <c>Z</c>, and
     /// fractional seconds only when there are some (2025-01-01T00:00:00Z, 2025-01-01T00:00:00.5Z).
@@ -42,7 +45,7 @@ public static class UtcTimestamp
     public static string Format(DateTimeOffset value) => Format(value.UtcDateTime);
 
     /// <inheritdoc cref="Format(DateTimeOffset)"/>
-    public static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTime utc) => utc.ToString(Pattern, CultureInfo.InvariantCulture);
 
     /// <summary>The same instant with offset zero (what PostgreSQL timestamptz parameters need).</summary>
     public static DateTimeOffset ToUtc(DateTimeOffset value) => value.ToUniversalTime();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
+using TimeDb.Tests.Formats;
 using TimeDb.Tests.Support;
 using static TimeDb.Tests.Support.Uploads;
 
@@ -77,7 +78,8 @@ public sealed class IsolationTests : AuthenticatedApiTest
 
         // Reads that succeed show B nothing of A.
         foreach (var url in new[] { "/runs", "/values", "/values?mode=overlapping&all_versions=true", $"/values?series_id={series}",
-                     "/values?series_key=a_secret_series", "/series", "/list_timeseries", "/keys" })
+                     "/values?series_key=a_secret_series", "/values?format=csv", "/values?format=arrow&mode=overlapping&all_versions=true",
+                     "/series", "/list_timeseries", "/keys" })
         {
             var (status, body) = await CallAsync(b.GetAsync(url));
             Assert.That(status, Is.EqualTo(200), url);
@@ -85,6 +87,24 @@ public sealed class IsolationTests : AuthenticatedApiTest
         }
 
         Assert.That(await SnapshotAsync(), Is.EqualTo(seed.Snapshot), "A's data is unchanged");
+    }
+
+    [Test]
+    public async Task TenantB_ReadsNoRowsOfA_InCsvOrArrow()
+    {
+        var seed = await SeedTenantAAsync();
+        using var b = ClientFor(B);
+
+        foreach (var filter in new[] { "", $"&series_id={seed.SeriesId}", "&series_key=a_secret_series", "&mode=overlapping&all_versions=true" })
+        {
+            var csv = await b.ExpectReadAsync($"/values?format=csv{filter}");
+            Assert.That(FormatReaders.CsvRecords(csv.Text), Has.Count.EqualTo(1), $"CSV{filter}: the header alone");
+            var (_, _, rows) = FormatReaders.FromArrow((await b.ExpectReadAsync($"/values?format=arrow{filter}")).Body);
+            Assert.That(rows, Is.Empty, $"Arrow{filter}");
+        }
+
+        using var a = ClientFor(A);
+        Assert.That(FormatReaders.FromArrow((await a.ExpectReadAsync("/values?format=arrow")).Body).Rows, Has.Count.EqualTo(1), "A reads its own");
     }
 
     [Test]
