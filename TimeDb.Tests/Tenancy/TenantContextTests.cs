@@ -84,7 +84,15 @@ public sealed class TenantContextTests : AuthenticatedApiTest
     private static NewRun NewRunFor(Guid? requestedTenant, string key = SharedKey) => new(
         requestedTenant, "tenancy-test", DateTimeOffset.Parse("2025-01-01T00:00:00Z"), null, null, null,
         new Dictionary<string, string>(), new Dictionary<string, string>(),
-        [new NewValueRow(key, DateTimeOffset.Parse(ValidTime), null, 5, null)], null);
+        OneRow(key), null);
+
+    private static UploadRows OneRow(string key)
+    {
+        var rows = new UploadRows(10, (row, field) => $"row {row} {field}");
+        rows.Add(new NewValueRow(key, DateTimeOffset.Parse(ValidTime), null, 5, null));
+        rows.Complete();
+        return rows;
+    }
 
     private static IdempotencyKey IdempotencyFor(string body) => new(IdempotencyKeyText, SHA256.HashData(Encoding.UTF8.GetBytes(body)));
 
