@@ -112,7 +112,7 @@ internal sealed class JsonUploadReader(IOptions<JsonOptions> json) : IUploadBody
         }
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    internal static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",

@@ -37,7 +37,7 @@ internal sealed class JsonValueRows : ICollection<ValueRowRequest?>, ICollection
     {
         if (item is null)
         {
-            _rows.AddUnreadable("a value row must be an object");
+            _rows.AddRefused("a value row must be an object");
             return;
         }
 

@@ -6,6 +6,7 @@ internal static class UploadSetup
     public static IServiceCollection AddUploadReaders(this IServiceCollection services)
     {
         services.AddSingleton<IUploadBodyReader, JsonUploadReader>();
+        services.AddSingleton<IUploadBodyReader, CsvUploadReader>();
         services.AddSingleton<UploadPipeline>();
         return services;
     }

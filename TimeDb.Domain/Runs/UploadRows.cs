@@ -168,11 +168,18 @@ public sealed class UploadRows
         _count++;
     }
 
-    /// <summary>Counts a row the reader could not read at all (not an object, say) and reports <paramref name="message"/> at its location.</summary>
-    public void AddUnreadable(string message)
+    /// <summary>
+    /// Counts a row that is not kept: one the reader could not read at all (not an object, a ragged CSV record), whose
+    /// <paramref name="message"/> goes under the row's location, or one whose cells the reader already reported (null).
+    /// </summary>
+    public void AddRefused(string? message = null)
     {
         CheckRoom();
-        Problems.Add(Locate(Received++), message);
+        var number = Received++;
+        if (message is not null)
+        {
+            Problems.Add(Locate(number), message);
+        }
     }
 
     /// <summary>
