@@ -12,6 +12,7 @@ using TimeDb.Api.Json;
 using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.Tenancy;
+using TimeDb.Api.Uploads;
 using TimeDb.Api.Validation;
 using TimeDb.Domain.Tenancy;
 
@@ -54,6 +55,7 @@ public static class DependencyInjection
         services.AddTimeDbHealth();
         services.AddSingleton<EndpointOverview>();
         services.AddTimeDbOpenApi();
+        services.AddUploadReaders();
         return services;
     }
 

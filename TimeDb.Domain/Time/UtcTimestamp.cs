@@ -5,18 +5,24 @@ namespace TimeDb.Domain.Time;
 /// <summary>ISO 8601 timestamps as TimeDB reads them: a time without an offset is UTC; results are in UTC.</summary>
 public static class UtcTimestamp
 {
-    public static bool TryParse(string? text, out DateTimeOffset value)
+    public static bool TryParse(string? text, out DateTimeOffset value) => TryParse(text.AsSpan(), out value);
+
+    /// <inheritdoc cref="TryParse(string?, out DateTimeOffset)"/>
+    public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
         value = default;
-        if (string.IsNullOrWhiteSpace(text))
+        if (text.IsWhiteSpace())
         {
             return false;
         }
 
         // DateTimeOffset.TryParse ignores a trailing NUL; no control character belongs in a time.
-        if (text.Any(char.IsControl))
+        foreach (var c in text)
         {
-            return false;
+            if (char.IsControl(c))
+            {
+                return false;
+            }
         }
 
         var s = text.Trim();

@@ -63,6 +63,8 @@ public sealed class IsolationTests : AuthenticatedApiTest
             ("POST /runs with A's series_id", b.PostJsonAsync("/runs", new { run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { new { value_key = "probe", valid_time = ValidTime, value = 1.0, series_id = series } } }), 404),
             ("POST /runs with tenant_id=A", b.PostJsonAsync("/runs", new { tenant_id = A.TenantId, run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { Row("x", ValidTime, 1) } }), 403),
             ("POST /upload with tenant_id=A", b.PostJsonAsync("/upload", new { tenant_id = A.TenantId, run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { Row("x", ValidTime, 1) } }), 403),
+            ("POST /runs (CSV) with A's series_id", b.PostRawAsync("/runs?run_start_time=2025-01-01T00:00:00Z", $"valid_time,value_key,value,series_id\n{ValidTime},probe,1,{series}\n", "text/csv"), 404),
+            ("POST /upload (CSV) with tenant_id=A", b.PostRawAsync($"/upload?run_start_time=2025-01-01T00:00:00Z&tenant_id={A.TenantId}", $"valid_time,value_key,value\n{ValidTime},x,1\n", "text/csv"), 403),
             ("POST /series with tenant_id=A", b.PostJsonAsync("/series", new { name = "x", tenant_id = A.TenantId }), 403),
             ("DELETE /keys/{A's key}", b.DeleteAsync(new Uri($"/keys/{A.KeyId}", UriKind.Relative)), 404),
             ("POST /schema/create (not admin)", b.PostJsonAsync("/schema/create", new { }), 403),
