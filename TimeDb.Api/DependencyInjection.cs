@@ -12,6 +12,7 @@ using TimeDb.Api.Json;
 using TimeDb.Api.Limits;
 using TimeDb.Api.OpenApi;
 using TimeDb.Api.Tenancy;
+using TimeDb.Api.Uploads;
 using TimeDb.Api.Validation;
 using TimeDb.Domain.Tenancy;
 
@@ -48,10 +49,13 @@ public static class DependencyInjection
         });
         // Problem answers are written with the minimal-API JSON options: the same escaping as every other answer.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JsonEncoding.Encoder);
+        // ... also to a client whose Accept names only CSV or Arrow.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddTimeDbHealth();
         services.AddSingleton<EndpointOverview>();
         services.AddTimeDbOpenApi();
+        services.AddUploadReaders();
         return services;
     }
 

@@ -1,10 +1,14 @@
 using System.Text.Json;
+using TimeDb.Api.Uploads;
 using TimeDb.Domain.Runs;
 
 namespace TimeDb.Api.Contracts;
 
-/// <summary>Body of <c>POST /runs</c> (and <c>POST /upload</c>): one run with its values. Read as a stream by <c>UploadBodyParser</c>; this type documents it.</summary>
-public sealed class UploadRequest
+/// <summary>
+/// JSON body of <c>POST /runs</c> (and <c>POST /upload</c>): one run with its values. Read as a stream by
+/// <c>JsonUploadReader</c>, its value_rows element by element (<see cref="JsonValueRows"/>).
+/// </summary>
+internal sealed class UploadRequest
 {
     /// <summary>When the run started (required).</summary>
     /// <example>2025-06-01T06:00:00Z</example>
@@ -32,7 +36,8 @@ public sealed class UploadRequest
     /// <summary>Units of series created by this upload, by value_key (default <c>dimensionless</c>).</summary>
     public Dictionary<string, string>? SeriesUnits { get; set; }
 
-    public List<ValueRowRequest>? ValueRows { get; set; }
+    /// <summary>The values (required; may be empty).</summary>
+    public JsonValueRows? ValueRows { get; set; }
 }
 
 /// <summary>One value of an upload.</summary>

@@ -41,6 +41,13 @@ public sealed class ValuesQueryParameters
     [FromQuery(Name = "tenant_id")]
     public Guid? TenantId { get; set; }
 
+    /// <summary>
+    /// <c>json</c> (default), <c>csv</c> or <c>arrow</c> (an Apache Arrow IPC stream). Wins over the Accept header
+    /// (<c>application/json</c>, <c>text/csv</c>, <c>application/vnd.apache.arrow.stream</c>).
+    /// </summary>
+    [FromQuery(Name = "format")]
+    public string? Format { get; set; }
+
     internal ReadMode ParsedMode => string.Equals(Mode, "overlapping", StringComparison.OrdinalIgnoreCase) ? ReadMode.Overlapping : ReadMode.Flat;
 
     internal ValueQuery ToQuery() => new(

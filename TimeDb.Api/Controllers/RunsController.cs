@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.RateLimiting;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using TimeDb.Api.Contracts;
 using Microsoft.Extensions.Options;
@@ -21,46 +20,48 @@ namespace TimeDb.Api.Controllers;
 public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, ICurrentTenant caller) : ControllerBase
 {
     /// <summary>Upload a run with its values (one transaction: all land or none do).</summary>
-    /// <remarks>New value_keys create series in your tenant; existing ones are reused.</remarks>
+    /// <remarks>
+    /// New value_keys create series in your tenant; existing ones are reused. The body is JSON (the run's fields and
+    /// <c>value_rows</c>) or CSV (<c>Content-Type: text/csv</c>: a header row naming the columns <c>valid_time</c>,
+    /// <c>value_key</c>, <c>value</c> and optionally <c>valid_time_end</c>, <c>series_id</c>, in any order; the run's
+    /// fields as query parameters; series_descriptions and series_units are JSON-only). A bad row is a 400 naming it:
+    /// <c>value_rows[12].valid_time_end</c> in JSON (counted from 0), <c>row 12, column valid_time_end</c> in CSV
+    /// (data rows counted from 1, the header not counted).
+    /// </remarks>
+    /// <param name="pipeline">Reads the body by its media type.</param>
+    /// <param name="idempotencyKey">A retry with the same key and request (body; for CSV also the run's query parameters) answers as the first upload did.</param>
+    /// <param name="cancellationToken">Aborted request.</param>
     [HttpPost("runs")]
     [HttpPost("upload")]
     [UploadBodySizeLimit]
     [EnableRateLimiting(HeavyRequestLimits.Policy)]
     [RequestTimeout(LimitsSetup.UploadTimeoutPolicy)]
-    [JsonUploadBody]
-    [Consumes("application/json")]
+    [UploadMediaType]
+    [Consumes("application/json", CsvUploadReader.MediaTypeName)]
     [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [StreamedJsonBody(typeof(UploadRequest))]
+    [StreamedUploadBody]
     public async Task<ActionResult<UploadResponse>> Upload(
-        [FromServices] IOptions<JsonOptions> json,
-        [FromServices] IOptions<ApiLimits> limits,
+        [FromServices] UploadPipeline pipeline,
         [FromHeader(Name = IdempotencyKey.HeaderName)] string? idempotencyKey,
         CancellationToken cancellationToken)
     {
-        // A retry with the same Idempotency-Key and body answers as the first upload did (ADR-009).
+        // A retry with the same Idempotency-Key and request answers as the first upload did (ADR-009).
         // The parameter documents the header; presence is checked on the raw headers, as an empty key binds to null.
         var key = Request.Headers.ContainsKey(IdempotencyKey.HeaderName) ? IdempotencyKey.Validate(idempotencyKey) : null;
-        using var bodyHash = key is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-        // The body is read as a stream straight into compact rows (ADR-007), not bound to DTOs.
-        var maxRows = limits.Value.MaxUploadRows;
-        var upload = await UploadBodyParser.ParseAsync(Request.BodyReader, json.Value.JsonSerializerOptions, maxRows, bodyHash, cancellationToken);
-        if (upload.TooManyRows)
+        // The body is read as a stream by the reader of its media type straight into compact rows (ADR-020), not bound to DTOs.
+        var upload = await pipeline.ReadAsync(Request, hash: key is not null, cancellationToken);
+        if (upload.Refused)
         {
-            throw new RequestTooLargeException($"An upload carries at most {maxRows} value rows; split it into several runs.");
+            return (ActionResult)ValidationProblemFactory.FromErrors(upload.Rows.Problems.ToDictionary());
         }
 
-        if (upload.Errors.Count > 0)
-        {
-            return (ActionResult)ValidationProblemFactory.FromErrors(upload.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-        }
-
-        var idempotency = key is null ? null : new IdempotencyKey(key, bodyHash!.GetHashAndReset());
+        var idempotency = key is null ? null : new IdempotencyKey(key, upload.RequestHash!);
         var result = await ingestion.IngestAsync(upload.ToNewRun(caller.UserEmail), idempotency, cancellationToken);
         if (result.Replayed)
         {

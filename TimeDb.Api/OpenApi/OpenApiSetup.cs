@@ -39,7 +39,8 @@ internal static class OpenApiSetup
             });
             // The key requirement is per operation (anonymous ones have none): StandardResponsesOperationFilter.
             o.OperationFilter<StandardResponsesOperationFilter>();
-            o.OperationFilter<StreamedJsonBodyOperationFilter>();
+            o.OperationFilter<StreamedUploadBodyOperationFilter>();
+            o.OperationFilter<ReadFormatsOperationFilter>();
             o.DocumentFilter<HealthDocumentFilter>();
 
             // Tri-state update fields are documented as the value they carry.

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
+using TimeDb.Api.Formats;
 using TimeDb.Api.Json;
 using TimeDb.Domain.Values;
 
@@ -7,21 +7,14 @@ namespace TimeDb.Api.Streaming;
 
 /// <summary>
 /// Writes <c>{"data": [...], "count": n}</c> while rows arrive from the database, so memory does not
-/// grow with the result. The query runs before the status line is sent: a database failure is still a
-/// clean 503 problem; only a failure in the middle of a stream cuts the response short.
-/// The answer is flushed by bytes, not rows (<see cref="BoundedJsonStream"/>).
+/// grow with the result. The answer is flushed by bytes, not rows (<see cref="BoundedJsonStream"/>).
 /// </summary>
-internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool versionFields) : IActionResult
+internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool versionFields) : ValuesResult(rows, versionFields)
 {
-    public async Task ExecuteResultAsync(ActionContext context)
-    {
-        var response = context.HttpContext.Response;
-        var cancellationToken = context.HttpContext.RequestAborted;
-        await using var enumerator = rows.GetAsyncEnumerator(cancellationToken);
-        var hasRow = await enumerator.MoveNextAsync();
+    protected override string ContentType => ReadFormats.JsonContentType;
 
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json; charset=utf-8";
+    protected override async Task WriteAsync(HttpResponse response, IAsyncEnumerator<ValueRecord> rows, bool hasRow, CancellationToken cancellationToken)
+    {
         await using var stream = new BoundedJsonStream(response.BodyWriter);
         var json = stream.Json;
         json.WriteStartObject();
@@ -29,11 +22,11 @@ internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool 
         long count = 0;
         while (hasRow)
         {
-            Write(json, enumerator.Current);
+            Write(json, rows.Current);
             count++;
             await stream.FlushIfFullAsync(cancellationToken);
 
-            hasRow = await enumerator.MoveNextAsync();
+            hasRow = await rows.MoveNextAsync();
         }
 
         json.WriteEndArray();
@@ -45,44 +38,39 @@ internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool 
     private void Write(Utf8JsonWriter json, ValueRecord row)
     {
         json.WriteStartObject();
-        json.WriteString("valid_time", UtcDateTimeOffsetConverter.Format(row.ValidTime));
-        WriteTime(json, "valid_time_end", row.ValidTimeEnd);
-        json.WriteString("series_id", row.SeriesId);
-        json.WriteString("series_key", row.SeriesKey);
-        json.WriteString("series_unit", row.SeriesUnit);
+        json.WriteString(ValueFields.ValidTime, UtcDateTimeOffsetConverter.Format(row.ValidTime));
+        WriteTime(json, ValueFields.ValidTimeEnd, row.ValidTimeEnd);
+        json.WriteString(ValueFields.SeriesId, row.SeriesId);
+        json.WriteString(ValueFields.SeriesKey, row.SeriesKey);
+        json.WriteString(ValueFields.SeriesUnit, row.SeriesUnit);
         if (row.Value is { } value)
         {
-            json.WriteNumber("value", value);
+            json.WriteNumber(ValueFields.Value, value);
         }
         else
         {
-            json.WriteNull("value");
+            json.WriteNull(ValueFields.Value);
         }
 
-        json.WriteString("run_id", row.RunId);
-        json.WriteString("known_time", UtcDateTimeOffsetConverter.Format(row.KnownTime));
-        json.WriteString("annotation", row.Annotation);
+        json.WriteString(ValueFields.RunId, row.RunId);
+        json.WriteString(ValueFields.KnownTime, UtcDateTimeOffsetConverter.Format(row.KnownTime));
+        json.WriteString(ValueFields.Annotation, row.Annotation);
         if (row.Tags is { } tags)
         {
-            json.WriteStartArray("tags");
-            foreach (var tag in tags)
-            {
-                json.WriteStringValue(tag);
-            }
-
-            json.WriteEndArray();
+            json.WritePropertyName(ValueFields.Tags);
+            TagsJson.Write(json, tags);
         }
         else
         {
-            json.WriteNull("tags");
+            json.WriteNull(ValueFields.Tags);
         }
 
-        if (versionFields)
+        if (VersionFields)
         {
-            json.WriteNumber("value_id", row.ValueId);
-            json.WriteBoolean("is_current", row.IsCurrent);
-            json.WriteString("changed_by", row.ChangedBy);
-            json.WriteString("change_time", UtcDateTimeOffsetConverter.Format(row.ChangeTime));
+            json.WriteNumber(ValueFields.ValueId, row.ValueId);
+            json.WriteBoolean(ValueFields.IsCurrent, row.IsCurrent);
+            json.WriteString(ValueFields.ChangedBy, row.ChangedBy);
+            json.WriteString(ValueFields.ChangeTime, UtcDateTimeOffsetConverter.Format(row.ChangeTime));
         }
 
         json.WriteEndObject();

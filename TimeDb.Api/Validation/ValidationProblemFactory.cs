@@ -61,9 +61,46 @@ internal static partial class ValidationProblemFactory
         return new BadRequestObjectResult(problem) { ContentTypes = { "application/problem+json" } };
     }
 
-    private static string DescribeJsonError(ModelError error)
+    /// <summary>
+    /// Where a body read by the serializer itself failed (a JSON upload) and what to say: the field of the path
+    /// (<c>value_rows[3].value</c>; inside a map or run_params, that property; <c>body</c> for the whole), and the message.
+    /// </summary>
+    public static (string Location, string Message) DescribeJsonException(System.Text.Json.JsonException exception)
     {
-        var message = string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "invalid" : error.ErrorMessage;
+        ArgumentNullException.ThrowIfNull(exception);
+        var message = DescribeJsonError(exception.Message);
+        if (message.StartsWith("malformed JSON", StringComparison.Ordinal) && exception.LineNumber is { } line && exception.BytePositionInLine is { } position)
+        {
+            message = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{message.TrimEnd('.')} (line {line + 1}, byte {position + 1})");
+        }
+
+        return (Location(exception.Path), message);
+    }
+
+    private static string Location(string? path)
+    {
+        if (path is null || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return "body";
+        }
+
+        var rest = path[2..];
+        var start = 0;
+        if (rest.StartsWith("value_rows[", StringComparison.Ordinal) && rest.IndexOf("].", StringComparison.Ordinal) is var close and > 0)
+        {
+            // value_rows[3].field: the row and its field, nothing deeper (a field's own inner path says nothing more).
+            start = close + 2;
+        }
+
+        var end = rest.IndexOfAny(['.', '['], start);
+        return end < 0 ? rest : rest[..end];
+    }
+
+    private static string DescribeJsonError(ModelError error) =>
+        DescribeJsonError(string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "invalid" : error.ErrorMessage);
+
+    private static string DescribeJsonError(string message)
+    {
         var conversion = ConversionError().Match(message);
         if (conversion.Success)
         {
@@ -88,7 +125,8 @@ internal static partial class ValidationProblemFactory
         _ when type.Contains("DateTimeOffset", StringComparison.Ordinal) => "an ISO 8601 time string",
         _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
         _ when type.Contains("Dictionary", StringComparison.Ordinal) => "an object",
-        _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) => "an array",
+        _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal)
+            || type == typeof(Uploads.JsonValueRows).FullName => "an array",
         _ when type.StartsWith("TimeDb.", StringComparison.Ordinal) => "a JSON object",
         _ when type.Contains("String", StringComparison.Ordinal) => "a string",
         _ => "another type",

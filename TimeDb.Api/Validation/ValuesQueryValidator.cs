@@ -1,5 +1,7 @@
 using FluentValidation;
 using TimeDb.Api.Contracts;
+using TimeDb.Api.Formats;
+using TimeDb.Api.Json;
 using TimeDb.Domain.Text;
 
 namespace TimeDb.Api.Validation;
@@ -18,6 +20,8 @@ internal sealed class ValuesQueryValidator : AbstractValidator<ValuesQueryParame
             .WithMessage("start_known is after end_known");
         RuleFor(x => x.AllVersions).Must((q, all) => all != true || string.Equals(q.Mode, "overlapping", StringComparison.OrdinalIgnoreCase))
             .WithMessage("all_versions applies to mode=overlapping only");
+        RuleFor(x => x.Format).Must(f => f is null || ReadFormats.IsName(f))
+            .WithMessage(x => $"format '{UtcDateTimeOffsetConverter.Shorten(x.Format)}' is not valid: use {string.Join(", ", ReadFormats.Names.Select(n => $"'{n}'"))}");
         RuleForEach(x => x.SeriesKey).Must(k => !string.IsNullOrWhiteSpace(k)).WithMessage("series_key must not be blank")
             .Must(k => !TextRules.HasNul(k)).WithMessage($"series_key {TextRules.NulMessage}");
     }

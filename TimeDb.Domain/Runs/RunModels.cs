@@ -3,8 +3,9 @@ using TimeDb.Domain.Paging;
 namespace TimeDb.Domain.Runs;
 
 /// <summary>
-/// A run to store with its values, already validated for shape. <paramref name="RequestedTenantId"/> is the
-/// body's tenant_id as sent; the tenant context decides where the run lands (TenantScope.TenantForWrite).
+/// A run to store with its values, already validated (the rows <see cref="UploadRows.Complete">completed</see>).
+/// <paramref name="RequestedTenantId"/> is the upload's tenant_id as sent; the tenant context decides where the run
+/// lands (TenantScope.TenantForWrite).
 /// </summary>
 public sealed record NewRun(
     Guid? RequestedTenantId,
@@ -15,11 +16,8 @@ public sealed record NewRun(
     string? RunParamsJson,
     IReadOnlyDictionary<string, string> SeriesDescriptions,
     IReadOnlyDictionary<string, string> SeriesUnits,
-    IReadOnlyList<NewValueRow> Rows,
+    UploadRows Rows,
     string? ChangedBy);
-
-/// <summary>One uploaded value.</summary>
-public readonly record struct NewValueRow(string ValueKey, DateTimeOffset ValidTime, DateTimeOffset? ValidTimeEnd, double? Value, Guid? SeriesId);
 
 /// <summary>What an upload stored; <see cref="Replayed"/> when it is the stored answer to an earlier upload with the same idempotency key.</summary>
 public sealed record IngestResult(Guid RunId, IReadOnlyDictionary<string, Guid> SeriesIds, long RowsInserted, bool Replayed = false);

@@ -37,9 +37,12 @@ public static class TextCaps
         string.Create(CultureInfo.InvariantCulture, $"a tag must be at most {Tag} characters");
 
     /// <summary>True when <paramref name="text"/> (null counts as empty) has at most <paramref name="cap"/> characters.</summary>
-    public static bool Fits(string? text, int cap)
+    public static bool Fits(string? text, int cap) => Fits(text.AsSpan(), cap);
+
+    /// <inheritdoc cref="Fits(string?, int)"/>
+    public static bool Fits(ReadOnlySpan<char> text, int cap)
     {
-        if (text is null || text.Length <= cap)
+        if (text.Length <= cap)
         {
             return true;
         }
@@ -51,7 +54,7 @@ public static class TextCaps
         }
 
         var characters = 0;
-        foreach (var _ in text.AsSpan().EnumerateRunes())
+        foreach (var _ in text.EnumerateRunes())
         {
             characters++;
         }

@@ -5,18 +5,24 @@ namespace TimeDb.Domain.Time;
 /// <summary>ISO 8601 timestamps as TimeDB reads them: a time without an offset is UTC; results are in UTC.</summary>
 public static class UtcTimestamp
 {
-    public static bool TryParse(string? text, out DateTimeOffset value)
+    public static bool TryParse(string? text, out DateTimeOffset value) => TryParse(text.AsSpan(), out value);
+
+    /// <inheritdoc cref="TryParse(string?, out DateTimeOffset)"/>
+    public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
         value = default;
-        if (string.IsNullOrWhiteSpace(text))
+        if (text.IsWhiteSpace())
         {
             return false;
         }
 
         // DateTimeOffset.TryParse ignores a trailing NUL; no control character belongs in a time.
-        if (text.Any(char.IsControl))
+        foreach (var c in text)
         {
-            return false;
+            if (char.IsControl(c))
+            {
+                return false;
+            }
         }
 
         var s = text.Trim();
@@ -35,6 +41,9 @@ public static class UtcTimestamp
         return true;
     }
 
+    /// <summary>The format string of <see cref="Format(DateTime)"/>, for writers that format into their own buffers (CSV).</summary>
+    public const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+
     /// <summary>
     /// How TimeDB writes a time, in responses and in error messages alike: UTC, ISO 8601, a <c>Z</c>, and
     /// fractional seconds only when there are some (2025-01-01T00:00:00Z, 2025-01-01T00:00:00.5Z).
@@ -42,7 +51,7 @@ public static class UtcTimestamp
     public static string Format(DateTimeOffset value) => Format(value.UtcDateTime);
 
     /// <inheritdoc cref="Format(DateTimeOffset)"/>
-    public static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTime utc) => utc.ToString(Pattern, CultureInfo.InvariantCulture);
 
     /// <summary>The same instant with offset zero (what PostgreSQL timestamptz parameters need).</summary>
     public static DateTimeOffset ToUtc(DateTimeOffset value) => value.ToUniversalTime();

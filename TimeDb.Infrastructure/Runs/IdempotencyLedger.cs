@@ -72,7 +72,7 @@ internal static class IdempotencyLedger
         if (!storedHash.AsSpan().SequenceEqual(key.RequestHash))
         {
             throw new ConflictException(
-                $"{IdempotencyKey.HeaderName} '{key.Key}' was already used with a different request body; use a new key for a new upload.");
+                $"{IdempotencyKey.HeaderName} '{key.Key}' was already used with a different request body (or, for a CSV upload, other run fields in the query); use a new key for a new upload.");
         }
 
         var seriesIds = JsonSerializer.Deserialize<Dictionary<string, Guid>>(reader.GetString(3)) ?? [];

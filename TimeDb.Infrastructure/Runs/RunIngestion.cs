@@ -13,7 +13,7 @@ namespace TimeDb.Infrastructure.Runs;
 
 /// <summary>
 /// Stores a run, its new series and its values in one transaction. Values go in by binary COPY
-/// (ADR-004); series are fetched or created in one round trip. Every statement names the tenant, which
+/// (<see cref="ValueCopyWriter"/>, ADR-004/ADR-020); series are fetched or created in one round trip. Every statement names the tenant, which
 /// the tenant context decides (TenantScope.TenantForWrite of the body's tenant_id) before anything is opened.
 /// </summary>
 internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> idempotencyOptions,
@@ -38,11 +38,6 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
 
     private const string SelectSeriesByKey = """
         SELECT series_id, series_key, series_unit FROM series WHERE tenant_id = @tenant_id AND series_key = ANY(@keys)
-        """;
-
-    private const string CopyValues = """
-        COPY "values" (run_id, tenant_id, series_id, valid_time, valid_time_end, value, known_time, changed_by, change_time, is_current)
-        FROM STDIN (FORMAT BINARY)
         """;
 
     public async Task<IngestResult> IngestAsync(NewRun run, IdempotencyKey? idempotency, CancellationToken cancellationToken)
@@ -72,7 +67,8 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
 
         await InsertRunAsync(connection, npgsqlTransaction, tenant, run, runId, knownTime, cancellationToken);
         var seriesIds = await ResolveSeriesAsync(connection, npgsqlTransaction, tenant, run, cancellationToken);
-        var rows = await CopyValuesAsync(connection, tenant, run, runId, seriesIds, knownTime, now, cancellationToken);
+        var seriesOfKey = run.Rows.Keys.Select(k => seriesIds[k]).ToArray();
+        var rows = await ValueCopyWriter.CopyAsync(connection, tenant, runId, run.Rows, seriesOfKey, knownTime, run.ChangedBy, now, cancellationToken);
         var result = new IngestResult(runId, seriesIds, rows);
         if (idempotency is not null)
         {
@@ -100,13 +96,13 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
     private static async Task<Dictionary<string, Guid>> ResolveSeriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         Guid tenant, NewRun run, CancellationToken cancellationToken)
     {
-        var claimed = run.Rows.Where(r => r.SeriesId is not null).Select(r => (r.ValueKey, Id: r.SeriesId!.Value)).Distinct().ToList();
+        var claimed = run.Rows.ClaimedSeries.ToList();
         if (claimed.Count > 0)
         {
             await CheckClaimedSeriesAsync(connection, transaction, tenant, claimed, cancellationToken);
         }
 
-        var keys = run.Rows.Select(r => r.ValueKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var keys = run.Rows.Keys.Order(StringComparer.Ordinal).ToArray();
         var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
         if (keys.Length == 0)
         {
@@ -142,13 +138,13 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
     }
 
     private static async Task CheckClaimedSeriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId,
-        List<(string ValueKey, Guid Id)> claimed, CancellationToken cancellationToken)
+        List<(string ValueKey, Guid SeriesId)> claimed, CancellationToken cancellationToken)
     {
         var found = new Dictionary<Guid, string>();
         await using (var command = new NpgsqlCommand(FindSeriesById, connection, transaction))
         {
             command.Parameters.AddWithValue("tenant_id", tenantId);
-            command.Parameters.AddWithValue("series_ids", claimed.Select(c => c.Id).Distinct().ToArray());
+            command.Parameters.AddWithValue("series_ids", claimed.Select(c => c.SeriesId).Distinct().ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -168,51 +164,5 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
                 throw new DomainException($"series_id {id} is the series '{key}', not value_key '{valueKey}'");
             }
         }
-    }
-
-    private static async Task<long> CopyValuesAsync(NpgsqlConnection connection, Guid tenant, NewRun run, Guid runId,
-        Dictionary<string, Guid> seriesIds, DateTimeOffset knownTime, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyValues, cancellationToken);
-        foreach (var row in run.Rows)
-        {
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
-            await writer.WriteAsync(tenant, NpgsqlDbType.Uuid, cancellationToken);
-            await writer.WriteAsync(seriesIds[row.ValueKey], NpgsqlDbType.Uuid, cancellationToken);
-            await writer.WriteAsync(row.ValidTime.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            if (row.ValidTimeEnd is { } end)
-            {
-                await writer.WriteAsync(end.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            }
-            else
-            {
-                await writer.WriteNullAsync(cancellationToken);
-            }
-
-            if (row.Value is { } value)
-            {
-                await writer.WriteAsync(value, NpgsqlDbType.Double, cancellationToken);
-            }
-            else
-            {
-                await writer.WriteNullAsync(cancellationToken);
-            }
-
-            await writer.WriteAsync(knownTime, NpgsqlDbType.TimestampTz, cancellationToken);
-            if (run.ChangedBy is { } changedBy)
-            {
-                await writer.WriteAsync(changedBy, NpgsqlDbType.Text, cancellationToken);
-            }
-            else
-            {
-                await writer.WriteNullAsync(cancellationToken);
-            }
-
-            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            await writer.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
-        }
-
-        return (long)await writer.CompleteAsync(cancellationToken);
     }
 }

@@ -175,4 +175,37 @@ public sealed class UploadTests : DatabaseTest
         Assert.That(body.GetProperty("rows_inserted").GetInt64(), Is.Zero);
         Assert.That(await CountAsync("runs"), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Upload_ValueRowsBeforeTheRunFields_IsStoredTheSame()
+    {
+        using var client = Factory.CreateClient();
+        const string body = """
+            {"value_rows":[{"valid_time":"2025-01-02T00:00:00Z","value_key":"wind","value":1.5,"valid_time_end":"2025-01-02T01:00:00Z"}],
+             "series_units":{"wind":"MW"},"known_time":"2025-01-01T06:00:00Z","run_start_time":"2025-01-01T00:00:00Z"}
+            """;
+
+        var answer = await client.PostRawAsync("/runs", body).ExpectAsync(201);
+
+        Assert.That(answer.Num("rows_inserted"), Is.EqualTo(1));
+        var row = (await client.GetAsync("/values").ExpectAsync(200)).Data().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(row.Str("known_time"), Is.EqualTo("2025-01-01T06:00:00Z"));
+            Assert.That(row.Str("series_unit"), Is.EqualTo("MW"));
+            Assert.That(row.Str("valid_time_end"), Is.EqualTo("2025-01-02T01:00:00Z"));
+        });
+    }
+
+    [Test]
+    public async Task Upload_RowsInAnyOrder_AreAllStored_InRecordOrder()
+    {
+        using var client = Factory.CreateClient();
+        var rows = Enumerable.Range(0, 300).Select(i => Row($"k{i % 7}", new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours((i * 37) % 300).ToString("O"), i)).ToArray();
+
+        await client.UploadAsync(Run("2025-01-01T00:00:00Z", rows));
+
+        var stored = (await client.GetAsync("/values?mode=overlapping").ExpectAsync(200)).Data();
+        Assert.That(stored.Select(r => r.Num("value")), Is.EquivalentTo(Enumerable.Range(0, 300).Select(i => (double?)i)));
+    }
 }

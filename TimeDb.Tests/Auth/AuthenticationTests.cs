@@ -90,6 +90,17 @@ public sealed class AuthenticationTests : AuthenticatedApiTest
         Assert.That(root.GetProperty("authentication").GetProperty("enabled").GetBoolean(), Is.True);
     }
 
+    [TestCase("text/csv")]
+    [TestCase("application/vnd.apache.arrow.stream")]
+    public async Task MissingKey_AskingForCsvOrArrow_Is401WithItsProblemBody(string accept)
+    {
+        using var client = ClientWithKey(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/values", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await client.SendAsync(request);
+        await AssertUnauthorizedAsync(response, "Missing API key");
+    }
+
     [Test]
     public async Task ValidKey_Works()
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
+using TimeDb.Tests.Formats;
 using TimeDb.Tests.Support;
 using static TimeDb.Tests.Support.Uploads;
 
@@ -62,6 +63,8 @@ public sealed class IsolationTests : AuthenticatedApiTest
             ("POST /runs with A's series_id", b.PostJsonAsync("/runs", new { run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { new { value_key = "probe", valid_time = ValidTime, value = 1.0, series_id = series } } }), 404),
             ("POST /runs with tenant_id=A", b.PostJsonAsync("/runs", new { tenant_id = A.TenantId, run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { Row("x", ValidTime, 1) } }), 403),
             ("POST /upload with tenant_id=A", b.PostJsonAsync("/upload", new { tenant_id = A.TenantId, run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { Row("x", ValidTime, 1) } }), 403),
+            ("POST /runs (CSV) with A's series_id", b.PostRawAsync("/runs?run_start_time=2025-01-01T00:00:00Z", $"valid_time,value_key,value,series_id\n{ValidTime},probe,1,{series}\n", "text/csv"), 404),
+            ("POST /upload (CSV) with tenant_id=A", b.PostRawAsync($"/upload?run_start_time=2025-01-01T00:00:00Z&tenant_id={A.TenantId}", $"valid_time,value_key,value\n{ValidTime},x,1\n", "text/csv"), 403),
             ("POST /series with tenant_id=A", b.PostJsonAsync("/series", new { name = "x", tenant_id = A.TenantId }), 403),
             ("DELETE /keys/{A's key}", b.DeleteAsync(new Uri($"/keys/{A.KeyId}", UriKind.Relative)), 404),
             ("POST /schema/create (not admin)", b.PostJsonAsync("/schema/create", new { }), 403),
@@ -77,7 +80,8 @@ public sealed class IsolationTests : AuthenticatedApiTest
 
         // Reads that succeed show B nothing of A.
         foreach (var url in new[] { "/runs", "/values", "/values?mode=overlapping&all_versions=true", $"/values?series_id={series}",
-                     "/values?series_key=a_secret_series", "/series", "/list_timeseries", "/keys" })
+                     "/values?series_key=a_secret_series", "/values?format=csv", "/values?format=arrow&mode=overlapping&all_versions=true",
+                     "/series", "/list_timeseries", "/keys" })
         {
             var (status, body) = await CallAsync(b.GetAsync(url));
             Assert.That(status, Is.EqualTo(200), url);
@@ -85,6 +89,24 @@ public sealed class IsolationTests : AuthenticatedApiTest
         }
 
         Assert.That(await SnapshotAsync(), Is.EqualTo(seed.Snapshot), "A's data is unchanged");
+    }
+
+    [Test]
+    public async Task TenantB_ReadsNoRowsOfA_InCsvOrArrow()
+    {
+        var seed = await SeedTenantAAsync();
+        using var b = ClientFor(B);
+
+        foreach (var filter in new[] { "", $"&series_id={seed.SeriesId}", "&series_key=a_secret_series", "&mode=overlapping&all_versions=true" })
+        {
+            var csv = await b.ExpectReadAsync($"/values?format=csv{filter}");
+            Assert.That(FormatReaders.CsvRecords(csv.Text), Has.Count.EqualTo(1), $"CSV{filter}: the header alone");
+            var (_, _, rows) = FormatReaders.FromArrow((await b.ExpectReadAsync($"/values?format=arrow{filter}")).Body);
+            Assert.That(rows, Is.Empty, $"Arrow{filter}");
+        }
+
+        using var a = ClientFor(A);
+        Assert.That(FormatReaders.FromArrow((await a.ExpectReadAsync("/values?format=arrow")).Body).Rows, Has.Count.EqualTo(1), "A reads its own");
     }
 
     [Test]

@@ -118,4 +118,49 @@ public sealed class IdempotencyTests : AuthenticatedApiTest
         await PostAsync(client, "/runs", Body, new string('k', 256)).ExpectAsync(400);
         Assert.That(await RunsAsync(), Is.Zero);
     }
+
+    private const string Csv = "valid_time,value_key,value\n2025-01-02T00:00:00Z,wind,1\n2025-01-02T00:00:00Z,solar,2\n";
+
+    private static Task<HttpResponseMessage> PostCsvAsync(HttpClient client, string pathAndQuery, string csv, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pathAndQuery, UriKind.Relative)) { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
+    [Test]
+    public async Task CsvUpload_SameKeyAndRequest_ReplaysTheFirstAnswer()
+    {
+        using var client = ClientFor(A);
+        var first = await PostCsvAsync(client, "/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-1").ExpectAsync(201);
+
+        using var retry = await PostCsvAsync(client, "/upload?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-1");
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
+        Assert.That((await retry.JsonAsync()).Id("run_id"), Is.EqualTo(first.Id("run_id")));
+        Assert.That(await RunsAsync(), Is.EqualTo(1));
+        Assert.That(await ValuesAsync(), Is.EqualTo(2));
+    }
+
+    [TestCase("/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=other", Csv, TestName = "CsvUpload_SameKeyOtherRunFields_Is409_AndStoresNothing")]
+    [TestCase("/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", "valid_time,value_key,value\n2025-01-02T00:00:00Z,wind,9\n", TestName = "CsvUpload_SameKeyOtherRows_Is409_AndStoresNothing")]
+    public async Task CsvUpload_SameKeyOtherRequest_Is409(string pathAndQuery, string csv)
+    {
+        using var client = ClientFor(A);
+        await PostCsvAsync(client, "/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-2").ExpectAsync(201);
+
+        var problem = await PostCsvAsync(client, pathAndQuery, csv, "csv-2").ExpectAsync(409);
+        Assert.That(problem.Str("detail"), Does.Contain("different request"));
+        Assert.That(await RunsAsync(), Is.EqualTo(1));
+        Assert.That(await ValuesAsync(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task JsonBodyAsCsvWithTheSameKey_IsAnotherRequest()
+    {
+        using var client = ClientFor(A);
+        await PostAsync(client, "/runs", Body, "json-then-csv").ExpectAsync(201);
+        await PostCsvAsync(client, "/runs?run_start_time=2025-01-01T00:00:00Z", Csv, "json-then-csv").ExpectAsync(409);
+        Assert.That(await RunsAsync(), Is.EqualTo(1));
+    }
 }

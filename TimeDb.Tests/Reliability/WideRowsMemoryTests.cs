@@ -9,8 +9,9 @@ namespace TimeDb.Tests.Reliability;
 /// <summary>
 /// Issue 13's memory attack, with the widest rows the caps allow: series_key 256 characters, unit 64 and
 /// annotation 4,096 characters of <c>&lt;</c>, 32 tags of 64 characters. Read back several times at once (flat,
-/// and overlapping with all_versions) from a real <c>timedb api</c> process, hundreds of MB in all, the server's
-/// resident memory grows by less than 100 MB: the stream is flushed by bytes and nothing is escaped six-fold.
+/// and overlapping with all_versions, in JSON, CSV and Arrow) from a real <c>timedb api</c> process, hundreds of MB
+/// in all, the server's resident memory grows by less than 100 MB: every format's stream is bounded by bytes
+/// and nothing is escaped six-fold.
 /// </summary>
 [Category(TestSize.Long)]
 public sealed class WideRowsMemoryTests
@@ -32,9 +33,13 @@ public sealed class WideRowsMemoryTests
             using var client = api.CreateClient(timeout: TimeSpan.FromMinutes(30));
             await UploadWidestRowsAsync(client, dsn, rows);
 
-            // Warm up the read path (JIT, pools) on a small read, so that what follows measures the reads alone.
-            var warmUp = await ReadCountingAsync(client, $"/values?series_key={Key(0)}&end_valid=2025-01-01T01:00:00Z");
-            Assert.That(warmUp.Status, Is.EqualTo(HttpStatusCode.OK));
+            // Warm up the read paths (JIT, pools) on a small read, so that what follows measures the reads alone.
+            foreach (var format in new[] { "json", "csv", "arrow" })
+            {
+                var warmUp = await ReadCountingAsync(client, $"/values?series_key={Key(0)}&end_valid=2025-01-01T01:00:00Z&format={format}");
+                Assert.That(warmUp.Status, Is.EqualTo(HttpStatusCode.OK));
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(1));
             var idle = api.ResidentBytes();
             api.ResetPeakResident();
@@ -53,21 +58,31 @@ public sealed class WideRowsMemoryTests
                 return peak;
             });
             var reads = Enumerable.Range(0, readers).SelectMany(_ => new[] { "/values", "/values?mode=overlapping&all_versions=true" })
-                .Select(url => ReadCountingAsync(client, url));
+                .Select(url => ReadCountingAsync(client, url)).ToList();
+            var csvReads = Enumerable.Range(0, readers).Select(_ => ReadCountingAsync(client, "/values?format=csv&mode=overlapping&all_versions=true")).ToList();
+            var arrowReads = Enumerable.Range(0, readers).Select(_ => ReadCountingAsync(client, "/values?format=arrow&mode=overlapping&all_versions=true")).ToList();
             var answers = await Task.WhenAll(reads);
+            var csvAnswers = await Task.WhenAll(csvReads);
+            var arrowAnswers = await Task.WhenAll(arrowReads);
             await stop.CancelAsync();
             var peak = Math.Max(await sampler, api.PeakResidentBytes());
             elapsed.Stop();
 
-            var bytesRead = answers.Sum(a => a.Bytes);
+            var bytesRead = answers.Sum(a => a.Bytes) + csvAnswers.Sum(a => a.Bytes) + arrowAnswers.Sum(a => a.Bytes);
             await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{answers.Length} concurrent reads of {rows:N0} widest rows: {bytesRead / 1048576.0:N0} MB read in {elapsed.Elapsed.TotalSeconds:N1} s " +
+                $"{answers.Length + csvAnswers.Length + arrowAnswers.Length} concurrent reads (JSON, CSV, Arrow) of {rows:N0} widest rows: {bytesRead / 1048576.0:N0} MB read in {elapsed.Elapsed.TotalSeconds:N1} s " +
                 $"({answers[0].Bytes / (double)rows:N0} bytes per row); API resident memory idle {idle / 1048576.0:N0} MB, peak {peak / 1048576.0:N0} MB, " +
                 $"growth {(peak - idle) / 1048576.0:N0} MB"));
             Assert.That(answers.Select(a => a.Status), Is.All.EqualTo(HttpStatusCode.OK));
             Assert.That(answers.Select(a => a.Tail), Has.All.EndsWith(string.Create(CultureInfo.InvariantCulture, $"\"count\":{rows}}}")), "every read is whole");
             // Unescaped, a row is ~6.9 kB; with '<' written as \u003C it would be ~31 kB.
             Assert.That(answers.Min(a => a.Bytes) / (double)rows, Is.InRange(6_000, 9_000), "bytes per row");
+            Assert.That(csvAnswers.Concat(arrowAnswers).Select(a => a.Status), Is.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(csvAnswers.Select(a => a.Tail), Has.All.EndsWith("\r\n"), "every CSV read is whole");
+            Assert.That(csvAnswers.Min(a => a.Bytes) / (double)rows, Is.InRange(6_000, 9_000), "CSV bytes per row");
+            // An Arrow IPC stream ends with the end-of-stream marker: 0xFFFFFFFF then a zero length.
+            Assert.That(arrowAnswers.Select(a => Convert.ToHexString(a.TailBytes)), Has.All.EndsWith("FFFFFFFF00000000"), "every Arrow read is whole");
+            Assert.That(arrowAnswers.Min(a => a.Bytes) / (double)rows, Is.InRange(6_000, 9_000), "Arrow bytes per row");
             Assert.That(peak - idle, Is.LessThan(AllowedGrowth), "API resident memory growth");
         }
         finally
@@ -112,7 +127,10 @@ public sealed class WideRowsMemoryTests
             Is.EqualTo(rows));
     }
 
-    private sealed record Answer(HttpStatusCode Status, long Bytes, string Tail);
+    private sealed record Answer(HttpStatusCode Status, long Bytes, byte[] TailBytes)
+    {
+        public string Tail => Encoding.UTF8.GetString(TailBytes);
+    }
 
     /// <summary>Reads the answer as a stream, counting its bytes and keeping only its last few.</summary>
     private static async Task<Answer> ReadCountingAsync(HttpClient client, string url)
@@ -133,6 +151,6 @@ public sealed class WideRowsMemoryTests
             }
         }
 
-        return new Answer(response.StatusCode, bytes, Encoding.UTF8.GetString([.. tail]));
+        return new Answer(response.StatusCode, bytes, [.. tail]);
     }
 }

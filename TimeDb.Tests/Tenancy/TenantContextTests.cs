@@ -84,7 +84,26 @@ public sealed class TenantContextTests : AuthenticatedApiTest
     private static NewRun NewRunFor(Guid? requestedTenant, string key = SharedKey) => new(
         requestedTenant, "tenancy-test", DateTimeOffset.Parse("2025-01-01T00:00:00Z"), null, null, null,
         new Dictionary<string, string>(), new Dictionary<string, string>(),
-        [new NewValueRow(key, DateTimeOffset.Parse(ValidTime), null, 5, null)], null);
+        OneRow(key), null);
+
+    private static UploadRows OneRow(string key)
+    {
+        var rows = new UploadRows(10, (row, field) => $"row {row} {field}");
+        rows.Add(new NewValueRow(key, DateTimeOffset.Parse(ValidTime), null, 5, null));
+        rows.Complete();
+        return rows;
+    }
+
+    /// <summary>A CSV upload as the upload endpoint makes it: the pipeline reads the request, the ingestion stores it.</summary>
+    private static async Task CsvUploadAsync(IServiceProvider services)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = services };
+        context.Request.ContentType = "text/csv";
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?run_start_time=2025-01-01T00:00:00Z");
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes($"valid_time,value_key,value\n{ValidTime},{SharedKey},5\n"));
+        var upload = await services.GetRequiredService<TimeDb.Api.Uploads.UploadPipeline>().ReadAsync(context.Request, hash: false, default);
+        await services.GetRequiredService<IRunIngestion>().IngestAsync(upload.ToNewRun(null), null, default);
+    }
 
     private static IdempotencyKey IdempotencyFor(string body) => new(IdempotencyKeyText, SHA256.HashData(Encoding.UTF8.GetBytes(body)));
 
@@ -97,6 +116,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         ["row-limit count"] = (sp, _) => ToListAsync(sp.GetRequiredService<IValueReader>().ReadAsync(Query(ReadMode.Flat, maxRows: 1), default)),
         ["ingestion"] = (sp, _) => sp.GetRequiredService<IRunIngestion>().IngestAsync(NewRunFor(null), null, default),
         ["idempotency claim"] = (sp, _) => sp.GetRequiredService<IRunIngestion>().IngestAsync(NewRunFor(null), IdempotencyFor("x"), default),
+        ["CSV upload"] = (sp, _) => CsvUploadAsync(sp),
         ["PUT /values update"] = (sp, s) => sp.GetRequiredService<IValueUpdater>().UpdateAsync(
             [new ValueUpdate(null, s.RunA, s.SeriesA, DateTimeOffset.Parse(ValidTime), null, new Optional<double?>(99), default, default)], null, default),
         ["run list"] = (sp, _) => sp.GetRequiredService<IRunCatalog>().ListAsync(new RunQuery(null, null, null, new PageRequest(10, null)), default),
