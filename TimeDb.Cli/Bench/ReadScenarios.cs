@@ -51,8 +51,10 @@ internal sealed class ReadScenarios(BenchContext context)
             }
 
             var answer = new MeteredStream(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var consuming = Stopwatch.StartNew();
             var counted = await format.CountRowsAsync(answer, cancellationToken);
             var elapsed = clock.Elapsed;
+            var own = (consuming.Elapsed - answer.Waiting).TotalSeconds;
             var (peak, growth) = memory is null ? (default(double?), default(double?)) : await memory.StopAsync();
             if (counted != rows)
             {
@@ -60,7 +62,6 @@ internal sealed class ReadScenarios(BenchContext context)
             }
 
             bytes = answer.Bytes;
-            var own = (elapsed - answer.Waiting).TotalSeconds;
             samples.Add(context.Progress.Done(new Sample(counted, elapsed)
             {
                 ServerPeakMb = peak,

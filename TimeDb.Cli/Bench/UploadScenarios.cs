@@ -72,13 +72,19 @@ internal sealed class UploadScenarios(BenchContext context)
         var dataset = context.Dataset;
         var of = context.Settings.Repeat > 1 ? $" ({run}/{context.Settings.Repeat})" : "";
         context.Progress.Start($"upload POST /runs, {format}: {dataset.Rows:N0} rows ({_client[format].Bytes / 1e6:F0} MB){of}");
-        using var content = new StreamedContent(format.MediaType, (stream, ct) => format.WriteUploadAsync(dataset, stream, ct));
+        // Expect: 100-continue: a server that refuses the format answers before the body is sent, so the refusal is read
+        // as an answer (otherwise it closes the connection under a body still being written).
+        using var request = new HttpRequestMessage(HttpMethod.Post, format.UploadUri)
+        {
+            Content = new StreamedContent(format.MediaType, (stream, ct) => format.WriteUploadAsync(dataset, stream, ct)),
+            Headers = { ExpectContinue = true },
+        };
         await using var memory = MemoryWatch.Start(context.Server.ProcessId);
         var clock = Stopwatch.StartNew();
         HttpResponseMessage response;
         try
         {
-            response = await context.Client.PostAsync(format.UploadUri, content, cancellationToken);
+            response = await context.Client.SendAsync(request, cancellationToken);
         }
         catch (HttpRequestException ex) when (format is not JsonBenchFormat)
         {
