@@ -17,6 +17,7 @@ internal static class BenchReport
             settings.Concurrency,
             LoadSeconds = settings.LoadDuration.TotalSeconds,
             settings.Repeat,
+            ClientPeakMb = ClientPeakMb(),
             Ceilings = results.Ceilings.Select(Describe),
             Figures = results.Figures.Select(Describe),
         });
@@ -83,7 +84,15 @@ internal static class BenchReport
             await console.Out.WriteLineAsync(note);
         }
 
-        await console.Out.WriteLineAsync("client alone: how fast the benchmark itself produces an upload body (into a null sink) or consumes an answer (outside the socket's reads).");
+        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"client alone: how fast the benchmark itself produces an upload body (into a null sink) or consumes an answer (outside the socket's reads); its own peak memory {ClientPeakMb():F0} MB."));
+    }
+
+    /// <summary>The benchmark process's own peak resident memory (VmHWM): the bodies stream, so it stays far below a body's size.</summary>
+    private static double ClientPeakMb()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return Math.Round(self.PeakWorkingSet64 / 1024.0 / 1024.0, 1);
     }
 
     private static string Rate(BenchFigure f) => f.Median is { } median ? $"{Number(median)} {f.Unit}/s" : f.NotAvailable is null ? "-" : "not available";

@@ -91,7 +91,17 @@ internal sealed partial class PostgresTools(IReadOnlyDictionary<string, string> 
 
         start.Environment["LC_ALL"] = "C"; // a decimal point in "Time: 12.345 ms", whatever the user's locale
         using var process = Process.Start(start) ?? throw new CliException($"could not start {tool}");
-        using var kill = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
+        using var kill = cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited already.
+            }
+        });
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         if (input is not null)
