@@ -8,7 +8,7 @@ namespace TimeDb.Cli.Bench;
 
 /// <summary>
 /// <c>timedb bench</c>: measures this installation like pgbench does, in a throwaway tenant it deletes
-/// afterwards, beside PostgreSQL's own COPY ceilings measured in the same run (ADR-007).
+/// afterwards, in every wire format, beside PostgreSQL's physical ceilings measured in the same run (ADR-007, ADR-023).
 /// </summary>
 internal static class BenchCommand
 {
@@ -28,10 +28,12 @@ internal static class BenchCommand
         var concurrency = CommonOptions.Integer("--concurrency", "Connections of the small-read load", 16, min: 1, max: 1_000);
         var duration = CommonOptions.Integer("--duration", "Seconds of small-read load (after 2 s of warm-up)", 10, min: 1);
         var updates = CommonOptions.Integer("--update-batches", "Batches of 1,000 versioned updates (0: none)", 5, min: 0);
+        var repeat = CommonOptions.Integer("--repeat", "Runs of every measurement; the report gives the median", 3, min: 1, max: 100);
         var json = CommonOptions.Json();
-        var command = new Command("bench", "Measure upload, read, small-read and update speed against PostgreSQL's own COPY ceiling")
+        var command = new Command("bench",
+            "Measure uploads and reads in JSON, CSV and Arrow, small reads and updates, against PostgreSQL's physical ceilings (psql \\copy, pgbench)")
         {
-            url, key, dsn, rows, series, concurrency, duration, updates, json,
+            url, key, dsn, rows, series, concurrency, duration, updates, repeat, json,
         };
         command.Validators.Add(r =>
         {
@@ -48,7 +50,7 @@ internal static class BenchCommand
         command.SetAction((parsed, ct) => RunAsync(console, new BenchSettings(
             parsed.GetValue(url), parsed.GetValue(key), parsed.GetValue(dsn), parsed.GetValue(rows), parsed.GetValue(series),
             parsed.GetValue(concurrency), TimeSpan.FromSeconds(parsed.GetValue(duration)), parsed.GetValue(updates), 1_000,
-            parsed.GetValue(json)), ct));
+            parsed.GetValue(repeat), parsed.GetValue(json)), ct));
         return command;
     }
 
@@ -66,22 +68,28 @@ internal static class BenchCommand
             tenant = await database!.CreateTenantAsync(cancellationToken);
         }
 
-        BenchScenarios? scenarios = null;
+        BenchContext? context = null;
         try
         {
             await using var server = settings.Url is { } external
                 ? BenchServer.External(external)
                 : await StartServerAsync(connection!, settings.Concurrency, progress, cancellationToken);
             using var client = Client(server.BaseAddress, settings.Key ?? tenant!.Secret.Value, settings.Concurrency);
-            scenarios = new BenchScenarios(settings, client, server, database, tenant?.User.TenantId, progress);
-            var results = await scenarios.RunAsync(cancellationToken);
+            context = new BenchContext(settings, client, server, database, tenant?.User.TenantId, tenant?.User.Email, progress);
+            var tools = connection is null ? null : new PostgresTools(LibpqEnvironment.From(connection.ConnectionString));
+            if (tools is { Psql: null })
+            {
+                progress.Note("psql is not on PATH: the COPY ceilings go through Npgsql's text COPY instead");
+            }
+
+            var results = await new BenchScenarios(context, tools).RunAsync(cancellationToken);
             var target = settings.Url is { } u ? u.ToString() : $"API started by the benchmark, {services!.Target}";
             await BenchReport.PrintAsync(console, settings, target, results);
             return ExitCodes.Success;
         }
         finally
         {
-            await CleanUpAsync(database, tenant, scenarios, progress);
+            await CleanUpAsync(database, tenant, context, progress);
         }
     }
 
@@ -118,13 +126,13 @@ internal static class BenchCommand
         return client;
     }
 
-    private static async Task CleanUpAsync(BenchmarkDatabase? database, CreatedUser? tenant, BenchScenarios? scenarios, BenchProgress progress)
+    private static async Task CleanUpAsync(BenchmarkDatabase? database, CreatedUser? tenant, BenchContext? context, BenchProgress progress)
     {
         if (database is null)
         {
-            if (scenarios is { RunIds.Count: > 0 })
+            if (context is { RunIds.Count: > 0 })
             {
-                progress.Note($"left in the key's tenant (no database to delete them from): runs {string.Join(", ", scenarios.RunIds)}");
+                progress.Note($"left in the key's tenant (no database to delete them from): runs {string.Join(", ", context.RunIds)}");
             }
 
             return;
@@ -135,9 +143,9 @@ internal static class BenchCommand
             await database.PurgeTenantAsync(tenant.User.TenantId, CancellationToken.None);
             progress.Note($"deleted the throwaway tenant {tenant.User.TenantId}");
         }
-        else if (scenarios is { RunIds.Count: > 0 })
+        else if (context is { RunIds.Count: > 0 })
         {
-            await database.DeleteRunsAsync(scenarios.RunIds, scenarios.SeriesIds.Values, CancellationToken.None);
+            await database.DeleteRunsAsync(context.RunIds, context.SeriesIds.Values, CancellationToken.None);
             progress.Note("deleted the benchmark's runs and series");
         }
     }

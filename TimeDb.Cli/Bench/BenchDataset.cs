@@ -1,87 +1,65 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 
 namespace TimeDb.Cli.Bench;
 
+/// <summary>One row of the benchmark's forecast.</summary>
+internal readonly record struct BenchRow(int Series, int Point, DateTime ValidTime, string ValueKey, double Value);
+
 /// <summary>
-/// The benchmark's forecast: <see cref="SeriesKeys"/> series of 15-minute points from
-/// <see cref="Start"/>, rendered once, before any clock starts, as the upload's JSON body and as
-/// the CSV of the COPY ceiling.
+/// The benchmark's forecast: <see cref="SeriesKeys"/> series of 15-minute points from <see cref="Start"/>, one run
+/// known at <see cref="KnownTime"/>. <see cref="AllRows"/> is the one source every upload body (JSON, CSV, Arrow)
+/// and the ceilings' CSV are written from, so every format carries the same rows.
 /// </summary>
 internal sealed class BenchDataset
 {
+    public const string WorkflowId = "timedb-bench";
     public static readonly DateTime Start = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     public static readonly TimeSpan Step = TimeSpan.FromMinutes(15);
+    public static readonly DateTimeOffset KnownTime = new(Start.AddDays(-1));
 
     public BenchDataset(int rows, int series, string tag)
     {
         Rows = rows;
-        SeriesKeys = Enumerable.Range(0, series).Select(i => $"{tag}_s{i:D2}").ToArray();
+        Tag = tag;
+        SeriesKeys = Enumerable.Range(0, series).Select(i => $"bench_{tag}_s{i:D2}").ToArray();
     }
 
     public int Rows { get; }
+
+    /// <summary>Short random text naming this run's series and scratch schema.</summary>
+    public string Tag { get; }
 
     public IReadOnlyList<string> SeriesKeys { get; }
 
     /// <summary>Points of series <paramref name="series"/>: the rows are spread as evenly as they go.</summary>
     public int PointsOf(int series) => Rows / SeriesKeys.Count + (series < Rows % SeriesKeys.Count ? 1 : 0);
 
-    public DateTime LastValidTime => Start + Step * (PointsOf(0) - 1);
+    /// <summary>Start points from which a one-hour window holds four points of every series (the small reads draw from these).</summary>
+    public int SmallReadStarts => Math.Max(1, PointsOf(SeriesKeys.Count - 1) - 4);
 
     public static DateTime ValidTime(int point) => Start + Step * point;
 
     public static double Value(int series, int point) =>
         Math.Round(100 + series + 50 * Math.Sin(point * Math.PI / 48), 3);
 
-    /// <summary>The <c>POST /runs</c> body: one run, every row.</summary>
-    public byte[] UploadBody(DateTimeOffset knownTime, string workflowId)
+    /// <summary>Every row, series by series, each in valid-time order.</summary>
+    public IEnumerable<BenchRow> AllRows()
     {
-        var buffer = new ArrayBufferWriter<byte>(Rows * 80 + 1024);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("workflow_id", workflowId);
-            json.WriteString("run_start_time", knownTime);
-            json.WriteString("known_time", knownTime);
-            json.WriteStartArray("value_rows");
-            for (var s = 0; s < SeriesKeys.Count; s++)
-            {
-                for (var p = 0; p < PointsOf(s); p++)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("valid_time", ValidTime(p));
-                    json.WriteString("value_key", SeriesKeys[s]);
-                    json.WriteNumber("value", Value(s, p));
-                    json.WriteEndObject();
-                }
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The same rows as CSV lines in the column order of the COPY ceiling.</summary>
-    public string CeilingCsv(Guid tenantId, Guid runId, IReadOnlyList<Guid> seriesIds, DateTimeOffset knownTime)
-    {
-        var text = new StringBuilder(Rows * 150);
-        var known = knownTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         for (var s = 0; s < SeriesKeys.Count; s++)
         {
-            var prefix = $"{runId},{tenantId},{seriesIds[s]},";
             for (var p = 0; p < PointsOf(s); p++)
             {
-                text.Append(prefix)
-                    .Append(ValidTime(p).ToString("O", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(Value(s, p).ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(known).Append(',').Append(known).Append('\n');
+                yield return new BenchRow(s, p, ValidTime(p), SeriesKeys[s], Value(s, p));
             }
         }
-
-        return text.ToString();
     }
+
+    /// <summary>The run's fields as the query parameters of a CSV or Arrow upload.</summary>
+    public static string RunQuery() =>
+        $"run_start_time={Iso(KnownTime.UtcDateTime)}&known_time={Iso(KnownTime.UtcDateTime)}&workflow_id={WorkflowId}";
+
+    /// <summary>A UTC time as the bench writes it in every text format: ISO 8601 to the second, ending in Z.</summary>
+    public static string Iso(DateTime time) => time.ToString(IsoFormat, CultureInfo.InvariantCulture);
+
+    public const string IsoFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 }

@@ -15,17 +15,18 @@ internal sealed class BenchProgress(TextWriter error)
         _clock.Restart();
     }
 
-    public BenchResult Done(BenchResult result, List<BenchResult> results)
+    public Sample Done(Sample sample, string unit)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(results);
-        results.Add(result);
+        ArgumentNullException.ThrowIfNull(sample);
         error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $": {_clock.Elapsed.TotalSeconds:F1} s, {result.PerSecond:N0} {result.Unit}/s"));
-        return result;
+            $": {_clock.Elapsed.TotalSeconds:F1} s, {sample.PerSecond:N0} {unit}/s"));
+        return sample;
     }
 
-    public void Skip(string what, string why) => error.WriteLine($"- {what}: skipped ({why})");
+    /// <summary>Ends a started line with why nothing was measured.</summary>
+    public void Failed(string why) => error.WriteLine($": not available ({why})");
+
+    public void Skip(string what, string why) => error.WriteLine($"- {what}: not available ({why})");
 
     public void Note(string text) => error.WriteLine(text);
 }

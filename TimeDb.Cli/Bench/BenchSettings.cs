@@ -11,4 +11,5 @@ internal sealed record BenchSettings(
     TimeSpan LoadDuration,
     int UpdateBatches,
     int UpdateBatchSize,
+    int Repeat,
     bool Json);

@@ -2,29 +2,20 @@ using System.Diagnostics;
 using Npgsql;
 using TimeDb.Domain.Users;
 using TimeDb.Domain.Entities;
-using TimeDb.Domain.Tenancy;
-using TimeDb.Domain.Values;
 using TimeDb.Infrastructure.Persistence;
 using TimeDb.Infrastructure.Users;
-using TimeDb.Infrastructure.Values;
 
 namespace TimeDb.Infrastructure.Benchmarks;
 
-/// <summary>A run for the COPY ceiling: its ids chosen by the caller, its rows pre-rendered as CSV (see <see cref="BenchmarkDatabase.CeilingColumns"/>).</summary>
-public sealed record CeilingRun(Guid TenantId, Guid RunId, DateTimeOffset KnownTime, IReadOnlyList<(Guid SeriesId, string SeriesKey)> Series, string Csv);
-
-/// <summary>What a COPY moved (rows, characters), and how long it took.</summary>
-public sealed record CopyMeasurement(long Rows, long Characters, TimeSpan Elapsed);
+/// <summary>What a COPY moved (rows, bytes when known), and how long it took.</summary>
+public sealed record CopyMeasurement(long Rows, long Bytes, TimeSpan Elapsed);
 
 /// <summary>
-/// What <c>timedb bench</c> needs from the database itself: a throwaway tenant, the PostgreSQL ceilings
-/// (raw COPY in and out of the same schema) to compare the API with, and the clean-up.
+/// What <c>timedb bench</c> needs from the database itself: a throwaway tenant, the scratch table of the physical
+/// ceilings (<see cref="CeilingSql"/>) with a COPY fallback for machines without psql, and the clean-up.
 /// </summary>
 public sealed class BenchmarkDatabase(NpgsqlDataSource dataSource, UserAdministration users)
 {
-    /// <summary>The columns, in order, of each CSV line of a <see cref="CeilingRun"/>.</summary>
-    public const string CeilingColumns = "run_id, tenant_id, series_id, valid_time, value, known_time, change_time";
-
     /// <summary>Creates a user of the unlimited tier in a new tenant; its key is shown to nobody but the caller.</summary>
     public async Task<CreatedUser> CreateTenantAsync(CancellationToken cancellationToken)
     {
@@ -69,64 +60,87 @@ public sealed class BenchmarkDatabase(NpgsqlDataSource dataSource, UserAdministr
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Raw COPY of CSV rows into the values table, as <c>psql \copy</c> does; only the COPY is timed.
-    /// The transaction is rolled back, so the table is as it was for what is measured next.
-    /// </summary>
-    public async Task<CopyMeasurement> CopyInCeilingAsync(CeilingRun run, CancellationToken cancellationToken)
+    /// <summary>Creates the scratch table of the ceilings: a schema of its own holding a copy of <c>values</c> without foreign keys.</summary>
+    public async Task<CeilingTable> CreateCeilingTableAsync(string tag, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var setup = new NpgsqlBatch(connection, transaction))
-        {
-            var insertRun = new NpgsqlBatchCommand(
-                "INSERT INTO runs (run_id, tenant_id, workflow_id, run_start_time, known_time, inserted_at) VALUES (@run_id, @tenant_id, 'timedb-bench-ceiling', @known_time, @known_time, now())");
-            insertRun.Parameters.AddWithValue("run_id", run.RunId);
-            insertRun.Parameters.AddWithValue("tenant_id", run.TenantId);
-            insertRun.Parameters.AddWithValue("known_time", run.KnownTime);
-            var insertSeries = new NpgsqlBatchCommand(
-                "INSERT INTO series (series_id, tenant_id, series_key, series_unit, created_at) SELECT s.id, @tenant_id, s.key, 'dimensionless', now() FROM unnest(@ids, @keys) AS s(id, key)");
-            insertSeries.Parameters.AddWithValue("tenant_id", run.TenantId);
-            insertSeries.Parameters.AddWithValue("ids", run.Series.Select(s => s.SeriesId).ToArray());
-            insertSeries.Parameters.AddWithValue("keys", run.Series.Select(s => s.SeriesKey).ToArray());
-            setup.BatchCommands.Add(insertRun);
-            setup.BatchCommands.Add(insertSeries);
-            await setup.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var table = new CeilingTable($"timedb_bench_{tag}");
+        // LIKE … INCLUDING ALL copies columns, defaults, identity, checks and indexes; foreign keys are never copied.
+        await ExecuteAsync($"CREATE SCHEMA \"{table.Schema}\"; CREATE TABLE {table.Name} (LIKE \"{TableNames.Values}\" INCLUDING ALL)", cancellationToken);
+        return table;
+    }
 
+    /// <summary>Empties the scratch table before the next ingest ceiling.</summary>
+    public Task EmptyCeilingTableAsync(CeilingTable table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"TRUNCATE {Checked(table).Name}", cancellationToken);
+
+    public Task DropCeilingTableAsync(CeilingTable table, CancellationToken cancellationToken) =>
+        ExecuteAsync($"DROP SCHEMA IF EXISTS \"{Checked(table).Schema}\" CASCADE", cancellationToken);
+
+    /// <summary>
+    /// Vacuums <c>values</c> after the benchmark deleted an upload, so the next upload meets a table without a million dead
+    /// rows and autovacuum does not start in the middle of a measurement.
+    /// </summary>
+    public Task VacuumValuesAsync(CancellationToken cancellationToken) => ExecuteAsync($"VACUUM \"{TableNames.Values}\"", cancellationToken);
+
+    /// <summary>The tenant of a run (a benchmark against a key's tenant learns it from its own upload).</summary>
+    public async Task<Guid?> TenantOfRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT tenant_id FROM \"{TableNames.Runs}\" WHERE run_id = @run_id");
+        command.Parameters.AddWithValue("run_id", runId);
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    /// <summary>
+    /// The ingest ceiling through Npgsql (when psql is not installed): <c>COPY … FROM STDIN (FORMAT csv)</c> of the bytes
+    /// <paramref name="write"/> produces into the scratch table. Only the COPY is timed.
+    /// </summary>
+    public async Task<CopyMeasurement> CopyIntoCeilingAsync(CeilingTable table, Func<Stream, CancellationToken, Task> write,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
-        await using (var copy = await connection.BeginTextImportAsync(
-            $"COPY \"{TableNames.Values}\" ({CeilingColumns}) FROM STDIN (FORMAT csv)", cancellationToken))
+        await using (var copy = await connection.BeginTextImportAsync($"COPY {CeilingSql.IngestTarget(table)} FROM STDIN (FORMAT csv)", cancellationToken))
         {
-            await copy.WriteAsync(run.Csv.AsMemory(), cancellationToken);
+            // Npgsql's text writer is a StreamWriter over the COPY stream: the CSV is UTF-8 already, so it goes in as bytes.
+            await write(((StreamWriter)copy).BaseStream, cancellationToken);
         }
 
         var elapsed = clock.Elapsed;
-        await transaction.RollbackAsync(cancellationToken);
-        return new CopyMeasurement(CountLines(run.Csv), run.Csv.Length, elapsed);
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table.Name}", connection);
+        return new CopyMeasurement((long)(await count.ExecuteScalarAsync(cancellationToken))!, 0, elapsed);
     }
 
-    /// <summary>Raw <c>COPY (the API's query) TO STDOUT</c>, as <c>psql \copy (…) to</c> does; the output is counted and dropped.</summary>
-    public async Task<CopyMeasurement> CopyOutCeilingAsync(ValueQuery query, Guid tenantId, CancellationToken cancellationToken)
+    /// <summary><c>COPY {source} TO STDOUT</c> through Npgsql (when psql is not installed): the output is counted and dropped.</summary>
+    public async Task<CopyMeasurement> CopyOutAsync(string source, CancellationToken cancellationToken)
     {
-        var sql = ValueQuerySql.BuildLiteral(query, TenantScope.Of(tenantId));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
-        long rows = 0, characters = 0;
-        using (var copy = await connection.BeginTextExportAsync($"COPY ({sql}) TO STDOUT", cancellationToken))
+        long rows = 0, bytes = 0;
+        using (var copy = await connection.BeginTextExportAsync($"COPY {source} TO STDOUT", cancellationToken))
         {
-            var buffer = new char[64 * 1024];
+            var stream = ((StreamReader)copy).BaseStream;
+            var buffer = new byte[64 * 1024];
             int read;
-            while ((read = await copy.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                rows += CountLines(buffer.AsSpan(0, read));
-                characters += read;
+                rows += buffer.AsSpan(0, read).Count((byte)'\n');
+                bytes += read;
             }
         }
 
-        return new CopyMeasurement(rows, characters, clock.Elapsed);
+        return new CopyMeasurement(rows, bytes, clock.Elapsed);
     }
 
-    private static long CountLines(ReadOnlySpan<char> text) => text.Count('\n');
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static CeilingTable Checked(CeilingTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table;
+    }
 }

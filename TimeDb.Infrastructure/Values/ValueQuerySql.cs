@@ -41,13 +41,6 @@ internal static class ValueQuerySql
 
     private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
 
-    /// <summary>The same read as one SQL text with literals, for <c>COPY (…) TO STDOUT</c> (the benchmark's ceiling).</summary>
-    public static string BuildLiteral(ValueQuery query, TenantScope scope)
-    {
-        using var command = Build(query, scope, connection: null);
-        return ValueQueryLiterals.Inline(command);
-    }
-
     /// <summary>
     /// Counts the rows of <paramref name="query"/>, stopping at <paramref name="limit"/>: enough to tell whether a
     /// read stays under the row limit without reading more than the limit.
