@@ -11,7 +11,7 @@ public sealed class ApiLimits
     /// <summary>Largest body of <c>POST /runs</c> and <c>POST /upload</c>.</summary>
     public long MaxUploadBodyBytes { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>Most value rows in one upload (413 above; the parsed rows are held in memory until they are stored).</summary>
+    /// <summary>Most value rows in one upload, in any format (413 above; the rows are held, 32 bytes each, until they are stored: ADR-020).</summary>
     public long MaxUploadRows { get; set; } = 2_000_000;
 
     /// <summary>Most rows in one <c>GET /values</c> answer (422 above, saying how to narrow the read); 0 is no limit.</summary>

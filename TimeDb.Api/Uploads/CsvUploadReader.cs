@@ -73,7 +73,10 @@ internal sealed class CsvUploadReader : IUploadBodyReader
             // The library counts the header as record 1; rows are counted from the first after it.
             var where = ex.RecordNumber > 1 ? Locate(ex.RecordNumber - 2, null) : ex.RecordNumber == 1 ? "header" : "body";
             var cut = ex.Message.StartsWith("Malformed CSV in record", StringComparison.Ordinal) ? ex.Message.IndexOf(": ", StringComparison.Ordinal) : -1;
-            rows.Problems.Add(where, $"malformed CSV: {(cut > 0 ? ex.Message[(cut + 2)..] : ex.Message)}");
+            var message = ex.Message.Contains("MaxRecordSize", StringComparison.Ordinal)
+                ? string.Create(CultureInfo.InvariantCulture, $"a record is longer than {MaxRecordBytes / 1024} kB (is a quote left open?)")
+                : cut > 0 ? ex.Message[(cut + 2)..] : ex.Message;
+            rows.Problems.Add(where, $"malformed CSV: {message}");
             return null;
         }
 

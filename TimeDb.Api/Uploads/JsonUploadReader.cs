@@ -15,7 +15,7 @@ namespace TimeDb.Api.Uploads;
 /// (<see cref="UploadRequest"/>), and its <c>value_rows</c> element by element into the upload's rows
 /// (<see cref="JsonValueRows"/>). The API's JSON options apply (snake_case, strict numbers, no duplicate names,
 /// NUL and invalid text refused); unknown properties are ignored. A value the serializer reads whole (a string,
-/// run_params, one row) is bounded by the upload body limit (ADR-020).
+/// run_params, an unknown property) is bounded by <see cref="JsonValueSizeGuard"/> (ADR-020).
 /// </summary>
 internal sealed class JsonUploadReader(IOptions<JsonOptions> json) : IUploadBodyReader
 {
@@ -34,13 +34,19 @@ internal sealed class JsonUploadReader(IOptions<JsonOptions> json) : IUploadBody
         {
             using (JsonValueRows.ReadInto(rows))
             {
-                request = await JsonSerializer.DeserializeAsync<UploadRequest>(body, _options, cancellationToken);
+                request = await JsonSerializer.DeserializeAsync<UploadRequest>(new JsonValueSizeGuard(body), _options, cancellationToken);
             }
         }
         catch (JsonException ex)
         {
             var (location, message) = ValidationProblemFactory.DescribeJsonException(ex);
             rows.Problems.Add(location, message);
+            return null;
+        }
+        catch (JsonValueTooLargeException)
+        {
+            rows.Problems.Add("body", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"one JSON value (a string, run_params or an unknown property) is larger than {JsonValueSizeGuard.MaxValueBytes / (1024 * 1024)} MB: no field may hold that much (value_key at most {TextCaps.SeriesKey} characters, run_params {TextCaps.RunParamsBytes / 1024} kB)"));
             return null;
         }
         catch (InvalidOperationException)

@@ -85,14 +85,19 @@ internal static partial class ValidationProblemFactory
         }
 
         var rest = path[2..];
-        var start = 0;
-        if (rest.StartsWith("value_rows[", StringComparison.Ordinal) && rest.IndexOf("].", StringComparison.Ordinal) is var close and > 0)
+        if (rest.StartsWith("value_rows[", StringComparison.Ordinal) && rest.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
         {
-            // value_rows[3].field: the row and its field, nothing deeper (a field's own inner path says nothing more).
-            start = close + 2;
+            // value_rows[3] or value_rows[3].field: the row and its field, nothing deeper (a field's inner path says nothing more).
+            if (close + 1 >= rest.Length || rest[close + 1] != '.')
+            {
+                return rest[..(close + 1)];
+            }
+
+            var fieldEnd = rest.IndexOfAny(['.', '['], close + 2);
+            return fieldEnd < 0 ? rest : rest[..fieldEnd];
         }
 
-        var end = rest.IndexOfAny(['.', '['], start);
+        var end = rest.IndexOfAny(['.', '[']);
         return end < 0 ? rest : rest[..end];
     }
 

@@ -89,6 +89,9 @@ public sealed class CsvUploadTests : DatabaseTest
         yield return Case("DuplicateRow", Start, header + "2025-01-02T00:00:00Z,wind,1\n2025-01-02T01:00:00Z,wind,2\n2025-01-02T00:00:00Z,wind,3\n", "row 3",
             "row 3 repeats value_key 'wind' at valid_time 2025-01-02T00:00:00Z: one upload may hold each (series, valid_time, valid_time_end) once (first at row 1)");
         yield return Case("UnclosedQuote", Start, header + "2025-01-02T00:00:00Z,\"wind,1\n", "row 1", "malformed CSV");
+        yield return Case("NulInKey", Start, header + "2025-01-02T00:00:00Z,a\0b,1\n", "row 1, column value_key", "NUL");
+        yield return Case("UnclosedQuoteOver64kB", Start, header + "2025-01-02T00:00:00Z,\"" + new string('k', 1_000_000) + ",1\n", "row 1", "malformed CSV");
+        yield return Case("BinaryGarbage", Start, "\u0001\u0002\u0003,\u00ff\n", "header", "unknown column");
         yield return Case("MissingRunStartTime", "", header + "2025-01-02T00:00:00Z,wind,1\n", "run_start_time", "run_start_time is required");
         yield return Case("BadRunStartTime", "run_start_time=soon", header, "run_start_time", "not an ISO 8601 time");
         yield return Case("RunParamsNotAnObject", $"{Start}&run_params=%5B1%5D", header, "run_params", "must be a JSON object");

@@ -93,4 +93,33 @@ public sealed class StreamedUploadTests : DatabaseTest
         Assert.That(truncated.Str("detail"), Does.Contain("malformed JSON"));
         Assert.That(await Uploads.CountAsync("runs"), Is.Zero);
     }
+
+    [TestCase("value_key")]
+    [TestCase("unknown_field")]
+    public async Task OneValueOver16MB_Is400_WithoutHoldingIt(string field)
+    {
+        using var client = Factory.CreateClient();
+        var huge = new string('k', 20 * 1024 * 1024);
+        var body = field == "value_key"
+            ? $$"""{"run_start_time":"2025-01-01T00:00:00Z","value_rows":[{"valid_time":"2025-01-01T00:00:00Z","value_key":"{{huge}}","value":1}]}"""
+            : $$"""{"run_start_time":"2025-01-01T00:00:00Z","unknown_field":["{{huge}}"],"value_rows":[]}""";
+
+        var problem = await client.PostRawAsync("/runs", body).ExpectAsync(400);
+
+        Assert.That(problem.GetProperty("errors").TryGetProperty("body", out var messages), Is.True, problem.ToString());
+        Assert.That(messages[0].GetString(), Does.Contain("larger than 16 MB"));
+        Assert.That(await Uploads.CountAsync("runs"), Is.Zero);
+    }
+
+    [TestCase("[1]", "value_rows[0]", "expected a JSON object")]
+    [TestCase("[{\"value_key\":\"k\",\"valid_time\":\"2025-01-01T00:00:00Z\"},null]", "value_rows[1]", "must be an object")]
+    [TestCase("[{\"value_key\":\"k\",\"valid_time\":\"2025-01-01T00:00:00Z\",\"series_id\":{\"a\":[1]}}]", "value_rows[0].series_id", "UUID")]
+    [TestCase("\"x\"", "value_rows", "expected an array")]
+    public async Task BadRow_IsNamedByItsIndexAndField(string rows, string location, string expected)
+    {
+        using var client = Factory.CreateClient();
+        var problem = await client.PostRawAsync("/runs", $$"""{"run_start_time":"2025-01-01T00:00:00Z","value_rows":{{rows}}}""").ExpectAsync(400);
+        Assert.That(problem.GetProperty("errors").TryGetProperty(location, out var messages), Is.True, problem.ToString());
+        Assert.That(messages[0].GetString(), Does.Contain(expected));
+    }
 }
