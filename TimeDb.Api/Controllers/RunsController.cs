@@ -22,14 +22,16 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     /// <summary>Upload a run with its values (one transaction: all land or none do).</summary>
     /// <remarks>
     /// New value_keys create series in your tenant; existing ones are reused. The body is JSON (the run's fields and
-    /// <c>value_rows</c>) or CSV (<c>Content-Type: text/csv</c>: a header row naming the columns <c>valid_time</c>,
-    /// <c>value_key</c>, <c>value</c> and optionally <c>valid_time_end</c>, <c>series_id</c>, in any order; the run's
-    /// fields as query parameters; series_descriptions and series_units are JSON-only). A bad row is a 400 naming it:
+    /// <c>value_rows</c>), CSV (<c>Content-Type: text/csv</c>: a header row naming the columns <c>valid_time</c>,
+    /// <c>value_key</c>, <c>value</c> and optionally <c>valid_time_end</c>, <c>series_id</c>, in any order) or an
+    /// Apache Arrow IPC stream (<c>Content-Type: application/vnd.apache.arrow.stream</c>: the same columns by name,
+    /// valid_time a timestamp, value_key text, value a number). CSV and Arrow take the run's fields as query
+    /// parameters; series_descriptions and series_units are JSON-only. A bad row is a 400 naming it:
     /// <c>value_rows[12].valid_time_end</c> in JSON (counted from 0), <c>row 12, column valid_time_end</c> in CSV
-    /// (data rows counted from 1, the header not counted).
+    /// and Arrow (data rows counted from 1, the CSV header not counted, across Arrow batches).
     /// </remarks>
     /// <param name="pipeline">Reads the body by its media type.</param>
-    /// <param name="idempotencyKey">A retry with the same key and request (body; for CSV also the run's query parameters) answers as the first upload did.</param>
+    /// <param name="idempotencyKey">A retry with the same key and request (body; for CSV and Arrow also the run's query parameters) answers as the first upload did.</param>
     /// <param name="cancellationToken">Aborted request.</param>
     [HttpPost("runs")]
     [HttpPost("upload")]
@@ -37,7 +39,7 @@ public sealed class RunsController(IRunIngestion ingestion, IRunCatalog runs, IC
     [EnableRateLimiting(HeavyRequestLimits.Policy)]
     [RequestTimeout(LimitsSetup.UploadTimeoutPolicy)]
     [UploadMediaType]
-    [Consumes("application/json", CsvUploadReader.MediaTypeName)]
+    [Consumes("application/json", CsvUploadReader.MediaTypeName, ArrowUploadReader.MediaTypeName)]
     [ProducesResponseType<UploadResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]

@@ -30,7 +30,8 @@ internal sealed class StreamedUploadBodyOperationFilter : IOperationFilter
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "JSON: the run and its value_rows. CSV: a header row, then one value per row; the run's fields are query parameters.",
+            Description = "JSON: the run and its value_rows. CSV: a header row, then one value per row. Arrow: an IPC stream whose columns "
+                + "are the rows' fields. For CSV and Arrow the run's fields are query parameters.",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
                 ["application/json"] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(UploadRequest), context.SchemaRepository) },
@@ -45,6 +46,18 @@ internal sealed class StreamedUploadBodyOperationFilter : IOperationFilter
                     },
                     Example = JsonValue.Create(CsvExample),
                 },
+                [ArrowUploadReader.MediaTypeName] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Format = "binary",
+                        Description = "Apache Arrow IPC stream (pyarrow.ipc.new_stream; uncompressed), record batches of at most 64 MiB. "
+                            + "Columns by name, any order: valid_time (timestamp, any unit; no time zone means UTC), value_key (utf8, "
+                            + "large_utf8, utf8_view or a dictionary of them), value (float64, float32, int32 or int64; null allowed), and "
+                            + "optionally valid_time_end (timestamp), series_id (UUID text). Unknown columns are refused.",
+                    },
+                },
             },
         };
 
@@ -55,7 +68,7 @@ internal sealed class StreamedUploadBodyOperationFilter : IOperationFilter
             {
                 Name = name,
                 In = ParameterLocation.Query,
-                Description = $"CSV uploads only (JSON carries it in the body). {description}",
+                Description = $"CSV and Arrow uploads only (JSON carries it in the body). {description}",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
         }

@@ -46,9 +46,7 @@ internal sealed class CsvUploadReader : IUploadBodyReader
 
     public IReadOnlyList<string> QueryParameters => UploadQueryFields.Names;
 
-    public string Locate(long row, string? field) => field is null
-        ? string.Create(CultureInfo.InvariantCulture, $"row {row + 1}")
-        : string.Create(CultureInfo.InvariantCulture, $"row {row + 1}, column {field}");
+    public string Locate(long row, string? field) => TabularRows.Locate(row, field);
 
     public async Task<RunFields?> ReadAsync(Stream body, IQueryCollection query, UploadRows rows, CancellationToken cancellationToken)
     {

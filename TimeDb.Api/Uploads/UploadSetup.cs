@@ -7,6 +7,7 @@ internal static class UploadSetup
     {
         services.AddSingleton<IUploadBodyReader, JsonUploadReader>();
         services.AddSingleton<IUploadBodyReader, CsvUploadReader>();
+        services.AddSingleton<IUploadBodyReader, ArrowUploadReader>();
         services.AddSingleton<UploadPipeline>();
         return services;
     }

@@ -105,6 +105,22 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         await services.GetRequiredService<IRunIngestion>().IngestAsync(upload.ToNewRun(null), null, default);
     }
 
+    /// <summary>An Arrow upload as the upload endpoint makes it: the pipeline reads the request, the ingestion stores it.</summary>
+    private static async Task ArrowUploadAsync(IServiceProvider services)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = services };
+        context.Request.ContentType = "application/vnd.apache.arrow.stream";
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?run_start_time=2025-01-01T00:00:00Z");
+        context.Request.Body = new MemoryStream(TimeDb.Tests.Formats.ArrowStreams.Write(
+        [
+            TimeDb.Tests.Formats.ArrowStreams.Texts("value_key", [SharedKey]),
+            TimeDb.Tests.Formats.ArrowStreams.Doubles("value", [5]),
+            TimeDb.Tests.Formats.ArrowStreams.Times("valid_time", [DateTimeOffset.Parse(ValidTime)]),
+        ]));
+        var upload = await services.GetRequiredService<TimeDb.Api.Uploads.UploadPipeline>().ReadAsync(context.Request, hash: false, default);
+        await services.GetRequiredService<IRunIngestion>().IngestAsync(upload.ToNewRun(null), null, default);
+    }
+
     private static IdempotencyKey IdempotencyFor(string body) => new(IdempotencyKeyText, SHA256.HashData(Encoding.UTF8.GetBytes(body)));
 
     /// <summary>The data paths, each as one call of its service.</summary>
@@ -117,6 +133,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         ["ingestion"] = (sp, _) => sp.GetRequiredService<IRunIngestion>().IngestAsync(NewRunFor(null), null, default),
         ["idempotency claim"] = (sp, _) => sp.GetRequiredService<IRunIngestion>().IngestAsync(NewRunFor(null), IdempotencyFor("x"), default),
         ["CSV upload"] = (sp, _) => CsvUploadAsync(sp),
+        ["Arrow upload"] = (sp, _) => ArrowUploadAsync(sp),
         ["PUT /values update"] = (sp, s) => sp.GetRequiredService<IValueUpdater>().UpdateAsync(
             [new ValueUpdate(null, s.RunA, s.SeriesA, DateTimeOffset.Parse(ValidTime), null, new Optional<double?>(99), default, default)], null, default),
         ["run list"] = (sp, _) => sp.GetRequiredService<IRunCatalog>().ListAsync(new RunQuery(null, null, null, new PageRequest(10, null)), default),
