@@ -43,6 +43,11 @@ internal sealed class ArrowMessageGuard(Stream inner) : Stream
     public bool EndedWithMarker => _part == Part.Ended;
 
     /// <summary>Whether <paramref name="exception"/> says the stream was not a valid Arrow IPC stream (a 400), not a failure of the server or the connection.</summary>
+    /// <remarks>
+    /// These are what Apache.Arrow's reader throws for bytes it cannot decode; NotImplementedException is among them
+    /// because the library raises it for stream features it does not implement (e.g. big-endian buffers), which are
+    /// the sender's input, not a path of ours left unbuilt.
+    /// </remarks>
     public static bool IsMalformedStream(Exception exception) => exception is InvalidDataException or InvalidOperationException or ArgumentException
         or IndexOutOfRangeException or OverflowException or NotSupportedException or NotImplementedException or FormatException;
 

@@ -81,10 +81,9 @@ internal sealed class JsonUploadReader(IOptions<JsonOptions> json) : IUploadBody
             return null;
         }
 
-        var problem = element.ValueKind != JsonValueKind.Object
-            ? $"run_params must be a JSON object or null, not {Describe(element.ValueKind)}"
-            : JsonMarshal.GetRawUtf8Value(element).Length > TextCaps.RunParamsBytes ? TextCaps.RunParamsTooLarge
-            : RunParamsCheck.Problem(element);
+        var problem = element.ValueKind == JsonValueKind.Object && JsonMarshal.GetRawUtf8Value(element).Length > TextCaps.RunParamsBytes
+            ? TextCaps.RunParamsTooLarge
+            : RunParamsCheck.ObjectProblem(element);
         if (problem is not null)
         {
             problems.Add("run_params", problem);
@@ -114,19 +113,7 @@ internal sealed class JsonUploadReader(IOptions<JsonOptions> json) : IUploadBody
 
         if (map.FirstOrDefault(e => !TextCaps.Fits(e.Value, cap)) is { Key: { } key })
         {
-            problems.Add(name, TextCaps.TooLong($"{name}['{Shorten(key)}']", cap));
+            problems.Add(name, TextCaps.TooLong($"{name}['{UtcDateTimeOffsetConverter.Shorten(key)}']", cap));
         }
     }
-
-    internal static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
-
-    /// <summary>A value_key as shown in a message: long ones are cut.</summary>
-    private static string Shorten(string key) => key.Length <= 40 ? key : key[..40] + "…";
 }

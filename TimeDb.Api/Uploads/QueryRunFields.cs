@@ -96,8 +96,7 @@ internal static class QueryRunFields
             var problem = root.ValueKind switch
             {
                 JsonValueKind.Null => null,
-                JsonValueKind.Object => RunParamsCheck.Problem(root),
-                _ => $"run_params must be a JSON object or null, not {JsonUploadReader.Describe(root.ValueKind)}",
+                _ => RunParamsCheck.ObjectProblem(root),
             };
             if (problem is not null)
             {

@@ -15,8 +15,25 @@ internal static class RunParamsCheck
 {
     private const int MaxProblems = 1;
 
+    /// <summary>
+    /// Null when run_params is an object that can be stored, else what is wrong: the one rule of every upload format
+    /// (JSON body, query parameter). A JSON null is no run_params, which the callers take before this.
+    /// </summary>
+    public static string? ObjectProblem(JsonElement runParams) => runParams.ValueKind == JsonValueKind.Object
+        ? Problem(runParams)
+        : $"run_params must be a JSON object or null, not {Describe(runParams.ValueKind)}";
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Null when the object can be stored, else what is wrong (with the JSON path inside run_params).</summary>
-    public static string? Problem(JsonElement root)
+    private static string? Problem(JsonElement root)
     {
         var problems = new List<string>(MaxProblems);
         Walk(root, "run_params", 1, problems);
