@@ -15,4 +15,8 @@ public static class TableNames
 
     /// <summary>Every table TimeDB creates, dependents first (the order to drop them in).</summary>
     public static IReadOnlyList<string> All { get; } = [Values, Runs, Series, IdempotencyKeys, RateLimitWindows, ApiKeys, Users, Settings, MigrationsHistory];
+
+    /// <summary>The trigger functions of migration ValuesSetWiseIntegrity (ADR-022): dropping the tables leaves them behind.</summary>
+    public static IReadOnlyList<string> TriggerFunctions { get; } =
+        ["timedb_values_check_parents", "timedb_refuse_key_change", "timedb_runs_delete_values", "timedb_series_restrict_delete"];
 }

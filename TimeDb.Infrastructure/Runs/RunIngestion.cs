@@ -8,6 +8,7 @@ using TimeDb.Domain.Runs;
 using TimeDb.Domain.Tenancy;
 using TimeDb.Infrastructure.Configuration;
 using TimeDb.Infrastructure.Persistence;
+using UUIDNext;
 
 namespace TimeDb.Infrastructure.Runs;
 
@@ -45,7 +46,9 @@ internal sealed class RunIngestion(TimeDbContext db, TimeProvider clock, IOption
         ArgumentNullException.ThrowIfNull(run);
         var tenant = tenantContext.Scope.TenantForWrite(run.RequestedTenantId);
         var now = clock.GetUtcNow();
-        var runId = Guid.CreateVersion7(now);
+        // Time-ordered and, within this instance, strictly increasing: the flat read's tie-break between runs of
+        // the same known_time is the later run_id (ADR-022), so no read joins runs for inserted_at.
+        var runId = Uuid.NewSequential();
         var knownTime = (run.KnownTime ?? now).ToUniversalTime();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

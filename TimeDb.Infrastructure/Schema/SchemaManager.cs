@@ -98,8 +98,9 @@ public sealed class SchemaManager(TimeDbContext db) : ISchemaAdministration
             if (existing.Count > 0)
             {
                 var list = string.Join(", ", existing.Select(t => $"\"{t}\""));
-#pragma warning disable EF1002 // table names come from TableNames constants, not from input
-                await db.Database.ExecuteSqlRawAsync($"DROP TABLE IF EXISTS {list} CASCADE", cancellationToken);
+#pragma warning disable EF1002 // table and function names come from TableNames constants, not from input
+                var functions = string.Join(", ", TableNames.TriggerFunctions.Select(f => $"{f}()"));
+                await db.Database.ExecuteSqlRawAsync($"DROP TABLE IF EXISTS {list} CASCADE; DROP FUNCTION IF EXISTS {functions}", cancellationToken);
 #pragma warning restore EF1002
             }
 

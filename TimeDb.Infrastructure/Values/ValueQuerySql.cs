@@ -6,40 +6,53 @@ namespace TimeDb.Infrastructure.Values;
 
 /// <summary>
 /// The SQL of value reads, in one place. Every filter is a parameter. The tenant comes from the caller's
-/// <see cref="TenantScope"/>: one tenant writes <c>v.tenant_id = @tenant_id</c> (every index leads with it);
+/// <see cref="TenantScope"/>: one tenant writes <c>tenant_id = @tenant_id</c> (every index leads with it);
 /// only the explicit all-tenants scope of single-user mode leaves it out.
+/// <para>
+/// A read is one round trip of two statements (ADR-022): the series it can touch (their keys and units, a few
+/// rows), then the values alone, in an order an index gives. The values statement joins nothing and, for a
+/// flat read of one tenant, sorts nothing: series keys are put in order by <see cref="SeriesKeyOrder"/> within
+/// each group of rows that share their times.
+/// </para>
 /// </summary>
 internal static class ValueQuerySql
 {
-    private const string Columns =
-        "valid_time, valid_time_end, series_id, series_key, series_unit, value, run_id, known_time, annotation, tags, value_id, is_current, changed_by, change_time";
+    private const string Columns = "v.valid_time, v.valid_time_end, v.series_id, v.value, v.run_id, v.known_time, v.annotation, v.tags";
+    private const string VersionColumns = ", v.value_id, v.is_current, v.changed_by, v.change_time";
 
-    // Flat: per (series, valid_time, valid_time_end) the current version of the run with the latest
-    // known_time; ties go to the run inserted later.
+    /// <summary>The number of columns of a values row; with all_versions four more follow.</summary>
+    public const int ColumnCount = 8;
+
+    // Flat: per (valid_time, series, valid_time_end) the first row in ix_values_current_by_valid_time's order is
+    // the current version of the run with the latest known_time, ties to the later run (run ids are UUIDv7).
+    // series_id is unique across tenants, so the record needs no tenant_id; one tenant is an equality on the index's
+    // first column, so the index scan gives this order as it is and the read streams.
     private const string Flat = $"""
-        SELECT {Columns} FROM (
-            SELECT DISTINCT ON (v.tenant_id, v.series_id, v.valid_time, v.valid_time_end)
-                   v.tenant_id, v.valid_time, v.valid_time_end, v.series_id, s.series_key, s.series_unit, v.value, v.run_id,
-                   v.known_time, v.annotation, v.tags, v.value_id, v.is_current, v.changed_by, v.change_time
-            FROM "values" v
-            JOIN runs r ON r.tenant_id = v.tenant_id AND r.run_id = v.run_id
-            JOIN series s ON s.tenant_id = v.tenant_id AND s.series_id = v.series_id
-            WHERE v.is_current /*filters*/
-            ORDER BY v.tenant_id, v.series_id, v.valid_time, v.valid_time_end, v.known_time DESC, r.inserted_at DESC, v.run_id DESC
-        ) latest
-        """;
-
-    private const string FlatOrder = " ORDER BY valid_time, series_key, valid_time_end NULLS FIRST, tenant_id";
-
-    private const string Overlapping = """
-        SELECT v.valid_time, v.valid_time_end, v.series_id, s.series_key, s.series_unit, v.value, v.run_id, v.known_time,
-               v.annotation, v.tags, v.value_id, v.is_current, v.changed_by, v.change_time
+        SELECT DISTINCT ON (v.valid_time, v.series_id, v.valid_time_end) {Columns}
         FROM "values" v
-        JOIN series s ON s.tenant_id = v.tenant_id AND s.series_id = v.series_id
-        WHERE /*current*/ /*filters*/
+        WHERE v.is_current /*filters*/
+        ORDER BY v.valid_time, v.series_id, v.valid_time_end NULLS FIRST, v.known_time DESC, v.run_id DESC
         """;
 
-    private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, s.series_key, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
+    // Overlapping: every current version (or, with all_versions, every version: the two partial indexes, current
+    // and retired, are each a branch of the OR, so the planner can combine them).
+    private const string Overlapping = $"""
+        SELECT {Columns}/*versions*/
+        FROM "values" v
+        WHERE /*current*/ /*filters*/
+        ORDER BY v.known_time, v.valid_time, v.series_id, v.valid_time_end NULLS FIRST, v.run_id, v.value_id
+        """;
+
+    private const string Series = "SELECT s.series_id, s.series_key, s.series_unit FROM series s WHERE TRUE /*filters*/";
+
+    /// <summary>The read of <paramref name="query"/>: the series statement, then the values statement.</summary>
+    public static NpgsqlBatch Build(ValueQuery query, TenantScope scope, NpgsqlConnection connection)
+    {
+        var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BuildSeries(query, scope));
+        batch.BatchCommands.Add(BuildValues(query, scope));
+        return batch;
+    }
 
     /// <summary>
     /// Counts the rows of <paramref name="query"/>, stopping at <paramref name="limit"/>: enough to tell whether a
@@ -47,80 +60,126 @@ internal static class ValueQuerySql
     /// </summary>
     public static NpgsqlCommand BuildCount(ValueQuery query, TenantScope scope, long limit, NpgsqlConnection connection)
     {
-        var command = Build(query, scope, connection, ordered: false);
-        command.CommandText = $"SELECT count(*) FROM ({command.CommandText} LIMIT @row_limit) counted";
+        var values = BuildValues(query, scope);
+        var command = new NpgsqlCommand($"SELECT count(*) FROM ({values.CommandText} LIMIT @row_limit) counted", connection);
+        foreach (NpgsqlParameter parameter in values.Parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
         command.Parameters.AddWithValue("row_limit", limit);
         return command;
     }
 
-    public static NpgsqlCommand Build(ValueQuery query, TenantScope scope, NpgsqlConnection? connection, bool ordered = true)
+    /// <summary>The key and unit of one series (a series the read's first statement did not see yet).</summary>
+    public static NpgsqlBatch BuildSeriesOf(Guid seriesId, TenantScope scope, NpgsqlConnection connection)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(scope);
-        var command = new NpgsqlCommand { Connection = connection };
-        var filters = new List<string>();
-        void Add(string sql, string name, object value)
+        var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BuildSeries(new ValueQuery(ReadMode.Flat, null, null, null, null, [], [seriesId], false), scope));
+        return batch;
+    }
+
+    private static NpgsqlBatchCommand BuildSeries(ValueQuery query, TenantScope scope)
+    {
+        var command = new NpgsqlBatchCommand();
+        var filters = new Filters(command);
+        filters.Tenant(scope, "s");
+        if (query.SeriesIds.Count > 0)
         {
-            filters.Add(sql);
-            command.Parameters.AddWithValue(name, value);
+            filters.Add("s.series_id = ANY(@series_ids)", "series_ids", query.SeriesIds.ToArray());
         }
 
-        switch (scope)
+        if (query.SeriesKeys.Count > 0)
         {
-            case TenantScope.Tenant tenant:
-                Add("v.tenant_id = @tenant_id", "tenant_id", tenant.Id);
-                break;
-            case TenantScope.AllTenants:
-                break; // single-user mode, stated explicitly: every tenant
-            default:
-                throw new InvalidOperationException($"unknown tenant scope {scope}");
+            filters.Add("s.series_key = ANY(@series_keys)", "series_keys", query.SeriesKeys.ToArray());
         }
+
+        command.CommandText = Series.Replace("/*filters*/", filters.Sql, StringComparison.Ordinal);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand BuildValues(ValueQuery query, TenantScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var command = new NpgsqlBatchCommand();
+        var filters = new Filters(command);
+        filters.Tenant(scope, "v");
 
         if (query.StartValid is { } startValid)
         {
-            Add("v.valid_time >= @start_valid", "start_valid", startValid.ToUniversalTime());
+            filters.Add("v.valid_time >= @start_valid", "start_valid", startValid.ToUniversalTime());
         }
 
         if (query.EndValid is { } endValid)
         {
-            Add("v.valid_time < @end_valid", "end_valid", endValid.ToUniversalTime());
+            filters.Add("v.valid_time < @end_valid", "end_valid", endValid.ToUniversalTime());
         }
 
         if (query.StartKnown is { } startKnown)
         {
-            Add("v.known_time >= @start_known", "start_known", startKnown.ToUniversalTime());
+            filters.Add("v.known_time >= @start_known", "start_known", startKnown.ToUniversalTime());
         }
 
         if (query.EndKnown is { } endKnown)
         {
-            Add("v.known_time < @end_known", "end_known", endKnown.ToUniversalTime());
+            filters.Add("v.known_time < @end_known", "end_known", endKnown.ToUniversalTime());
         }
 
         // One series is an equality, so the index range is (tenant, series, valid_time) whatever the
         // statistics say: right after a big upload, before autovacuum has analysed it, the planner
         // otherwise took `= ANY` as a filter and walked every row of the tenant (2 s instead of 1 ms).
-        // Several series are also named on the series side, so the planner can start from them.
         if (query.SeriesIds.Count == 1)
         {
-            Add("v.series_id = @series_id", "series_id", query.SeriesIds[0]);
+            filters.Add("v.series_id = @series_id", "series_id", query.SeriesIds[0]);
         }
         else if (query.SeriesIds.Count > 1)
         {
-            Add("v.series_id = ANY(@series_ids)", "series_ids", query.SeriesIds.ToArray());
-            filters.Add("s.series_id = ANY(@series_ids)");
+            filters.Add("v.series_id = ANY(@series_ids)", "series_ids", query.SeriesIds.ToArray());
         }
 
+        // series_id is unique across tenants, so the keys' ids need no tenant beyond the scope's.
         if (query.SeriesKeys.Count > 0)
         {
-            Add("s.series_key = ANY(@series_keys)", "series_keys", query.SeriesKeys.ToArray());
+            var tenant = scope is TenantScope.Tenant ? " AND s.tenant_id = @tenant_id" : "";
+            filters.Add($"v.series_id IN (SELECT s.series_id FROM series s WHERE s.series_key = ANY(@series_keys){tenant})",
+                "series_keys", query.SeriesKeys.ToArray());
         }
 
-        var where = string.Concat(filters.Select(f => " AND " + f));
         command.CommandText = query.Mode == ReadMode.Flat
-            ? Flat.Replace("/*filters*/", where, StringComparison.Ordinal) + (ordered ? FlatOrder : "")
+            ? Flat.Replace("/*filters*/", filters.Sql, StringComparison.Ordinal)
             : Overlapping
-                .Replace("/*current*/", query.AllVersions ? "TRUE" : "v.is_current", StringComparison.Ordinal)
-                .Replace("/*filters*/", where, StringComparison.Ordinal) + (ordered ? OverlappingOrder : "");
+                .Replace("/*versions*/", query.AllVersions ? VersionColumns : "", StringComparison.Ordinal)
+                .Replace("/*current*/", query.AllVersions ? "(v.is_current OR NOT v.is_current)" : "v.is_current", StringComparison.Ordinal)
+                .Replace("/*filters*/", filters.Sql, StringComparison.Ordinal);
         return command;
+    }
+
+    /// <summary>The <c> AND …</c> conditions of one statement and their parameters.</summary>
+    private sealed class Filters(NpgsqlBatchCommand command)
+    {
+        private readonly List<string> _conditions = [];
+
+        public string Sql => string.Concat(_conditions.Select(c => " AND " + c));
+
+        public void Add(string sql, string name, object value)
+        {
+            _conditions.Add(sql);
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        public void Tenant(TenantScope scope, string alias)
+        {
+            ArgumentNullException.ThrowIfNull(scope);
+            switch (scope)
+            {
+                case TenantScope.Tenant tenant:
+                    Add($"{alias}.tenant_id = @tenant_id", "tenant_id", tenant.Id);
+                    break;
+                case TenantScope.AllTenants:
+                    break; // single-user mode, stated explicitly: every tenant
+                default:
+                    throw new InvalidOperationException($"unknown tenant scope {scope}");
+            }
+        }
     }
 }

@@ -7,58 +7,123 @@ using TimeDb.Domain.Values;
 
 namespace TimeDb.Infrastructure.Values;
 
-/// <summary>Streams value rows from PostgreSQL as they arrive; nothing is buffered beyond one row.</summary>
+/// <summary>
+/// Streams value rows from PostgreSQL as they arrive: one round trip (<see cref="ValueQuerySql"/>), nothing
+/// buffered beyond the read-ahead below and one group of <see cref="SeriesKeyOrder"/>.
+/// </summary>
 internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext tenant) : IValueReader
 {
+    /// <summary>
+    /// Rows read before the first is handed on. A read that ends within them is under the row limit without a
+    /// count query; only a longer one is counted (on a second connection) before anything is sent.
+    /// </summary>
+    internal const int ReadAheadRows = 1_000;
+
     public async IAsyncEnumerable<ValueRecord> ReadAsync(ValueQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var scope = tenant.Scope; // before any connection: no scope, no read
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (query.MaxRows > 0)
+        await using var batch = ValueQuerySql.Build(query, scope, connection);
+        await using var reader = await batch.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        var series = await ReadSeriesAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+
+        await using var rows = SeriesKeyOrder.ApplyAsync(ReadRowsAsync(reader, series, query.AllVersions, scope, cancellationToken), query.Mode)
+            .GetAsyncEnumerator(cancellationToken);
+        var ahead = new List<ValueRecord>();
+        var more = true;
+        var readAhead = query.MaxRows > 0 ? Math.Min(query.MaxRows + 1, ReadAheadRows) : 0;
+        while (ahead.Count < readAhead && (more = await rows.MoveNextAsync()))
         {
-            await EnsureWithinLimitAsync(connection, query, scope, cancellationToken);
+            ahead.Add(rows.Current);
         }
 
-        await using var command = ValueQuerySql.Build(query, scope, connection);
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        if (query.MaxRows > 0 && (ahead.Count > query.MaxRows || (more && !await WithinLimitAsync(query, scope, cancellationToken))))
         {
-            yield return new ValueRecord(
-                ValidTime: reader.GetFieldValue<DateTime>(0),
-                ValidTimeEnd: reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTime>(1),
-                SeriesId: reader.GetGuid(2),
-                SeriesKey: reader.GetString(3),
-                SeriesUnit: reader.GetString(4),
-                Value: reader.IsDBNull(5) ? null : reader.GetDouble(5),
-                RunId: reader.GetGuid(6),
-                KnownTime: reader.GetFieldValue<DateTime>(7),
-                Annotation: reader.IsDBNull(8) ? null : reader.GetString(8),
-                Tags: reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9),
-                ValueId: reader.GetInt64(10),
-                IsCurrent: reader.GetBoolean(11),
-                ChangedBy: reader.IsDBNull(12) ? null : reader.GetString(12),
-                ChangeTime: reader.GetFieldValue<DateTime>(13));
+            throw new ResultTooLargeException(
+                $"This read matches more than {query.MaxRows} rows, the most one response carries. Narrow it: a shorter valid-time range " +
+                "(start_valid, end_valid), fewer series (series_key, series_id) or a known-time window (start_known, end_known), " +
+                "and read the rest in further requests.");
+        }
+
+        foreach (var row in ahead)
+        {
+            yield return row;
+        }
+
+        ahead = null;
+        while (more && await rows.MoveNextAsync())
+        {
+            yield return rows.Current;
         }
     }
 
-    /// <summary>
-    /// Refuses a read of more than <see cref="ValueQuery.MaxRows"/> rows before anything is sent. The current
-    /// versions in range bound a flat read from above (one cheap index count); only when they exceed the limit
-    /// is the flat read itself counted.
-    /// </summary>
-    private static async Task EnsureWithinLimitAsync(NpgsqlConnection connection, ValueQuery query, TenantScope scope, CancellationToken cancellationToken)
+    private static async Task<Dictionary<Guid, (string Key, string Unit)>> ReadSeriesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var bound = query.Mode == ReadMode.Flat ? query with { Mode = ReadMode.Overlapping, AllVersions = false } : query;
-        if (await CountAsync(connection, bound, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows
-            || (bound != query && await CountAsync(connection, query, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows))
+        var series = new Dictionary<Guid, (string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return;
+            series[reader.GetGuid(0)] = (reader.GetString(1), reader.GetString(2));
         }
 
-        throw new ResultTooLargeException(
-            $"This read matches more than {query.MaxRows} rows, the most one response carries. Narrow it: a shorter valid-time range " +
-            "(start_valid, end_valid), fewer series (series_key, series_id) or a known-time window (start_known, end_known), " +
-            "and read the rest in further requests.");
+        return series;
+    }
+
+    private async IAsyncEnumerable<ValueRecord> ReadRowsAsync(NpgsqlDataReader reader, Dictionary<Guid, (string Key, string Unit)> series,
+        bool versions, TenantScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int v = ValueQuerySql.ColumnCount;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var validTime = reader.GetFieldValue<DateTime>(0);
+            var validTimeEnd = reader.IsDBNull(1) ? (DateTime?)null : reader.GetFieldValue<DateTime>(1);
+            var seriesId = reader.GetGuid(2);
+            if (!series.TryGetValue(seriesId, out var names))
+            {
+                // Each statement has its own snapshot: an upload that committed between the two brought a new series.
+                names = series[seriesId] = await FindSeriesAsync(seriesId, scope, cancellationToken);
+            }
+
+            var (key, unit) = names;
+            yield return new ValueRecord(
+                ValidTime: validTime,
+                ValidTimeEnd: validTimeEnd,
+                SeriesId: seriesId,
+                SeriesKey: key,
+                SeriesUnit: unit,
+                Value: reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                RunId: reader.GetGuid(4),
+                KnownTime: reader.GetFieldValue<DateTime>(5),
+                Annotation: reader.IsDBNull(6) ? null : reader.GetString(6),
+                Tags: reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7),
+                ValueId: versions ? reader.GetInt64(v) : 0,
+                IsCurrent: !versions || reader.GetBoolean(v + 1),
+                ChangedBy: versions && !reader.IsDBNull(v + 2) ? reader.GetString(v + 2) : null,
+                ChangeTime: versions ? reader.GetFieldValue<DateTime>(v + 3) : default);
+        }
+    }
+
+    private async Task<(string Key, string Unit)> FindSeriesAsync(Guid seriesId, TenantScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = ValueQuerySql.BuildSeriesOf(seriesId, scope, connection);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var found = await ReadSeriesAsync(reader, cancellationToken);
+        return found[seriesId]; // a series is never deleted while it has values (tr_series_restrict_delete)
+    }
+
+    /// <summary>
+    /// Whether the read stays within <see cref="ValueQuery.MaxRows"/>, counted on a second connection while the
+    /// first waits. The current versions in range bound a flat read from above (one cheap index count); only when
+    /// they exceed the limit is the flat read itself counted.
+    /// </summary>
+    private async Task<bool> WithinLimitAsync(ValueQuery query, TenantScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var bound = query.Mode == ReadMode.Flat ? query with { Mode = ReadMode.Overlapping, AllVersions = false } : query;
+        return await CountAsync(connection, bound, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows
+            || (bound != query && await CountAsync(connection, query, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows);
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, ValueQuery query, TenantScope scope, long limit, CancellationToken cancellationToken)

@@ -34,6 +34,48 @@ public sealed class ValuesReadTests : DatabaseTest
     }
 
     [Test]
+    public async Task Flat_TieOnKnownTime_ManyRunsInQuickSuccession_TheLastUploadedWins()
+    {
+        using var client = Factory.CreateClient();
+        Guid last = default;
+        for (var i = 1; i <= 6; i++)
+        {
+            // Several runs may fall in one millisecond: the run ids still grow with every upload (ADR-022).
+            last = await client.UploadAsync(Run("2025-01-01T06:00:00Z", Row("wind", "2025-01-02T00:00:00Z", i), Row("load", "2025-01-02T00:00:00Z", i)));
+        }
+
+        var rows = (await client.GetAsync("/values").ExpectAsync(200)).Data();
+        Assert.That(Keys(rows), Is.EqualTo("load@00:00=6,wind@00:00=6"));
+        Assert.That(rows.Select(r => r.Id("run_id")), Has.All.EqualTo(last));
+    }
+
+    [TestCase("flat")]
+    [TestCase("overlapping")]
+    public async Task ManySeries_AreOrderedBySeriesKeyWithinEachTime_WhateverTheirIds(string mode)
+    {
+        using var client = Factory.CreateClient();
+        // The SQL orders by series_id and the reader by key within each time: with 12 random ids, a wrong order shows.
+        var keys = Enumerable.Range(0, 12).Select(i => $"s{(i * 7) % 12:00}").ToList();
+        foreach (var known in new[] { "2025-01-01T06:00:00Z", "2025-01-01T12:00:00Z" })
+        {
+            await client.UploadAsync(Run(known, [.. keys.SelectMany(k => new[]
+            {
+                Row(k, "2025-01-02T01:00:00Z", 1), Row(k, "2025-01-02T00:00:00Z", 2, "2025-01-02T01:00:00Z"), Row(k, "2025-01-02T00:00:00Z", 0),
+            })]));
+        }
+
+        var rows = (await client.GetAsync($"/values?mode={mode}").ExpectAsync(200)).Data();
+        var sortedKeys = keys.Order(StringComparer.Ordinal).ToList();
+        var perTime = sortedKeys.SelectMany(k => new[] { $"{k}@00:00=0", $"{k}@00:00=2" }).Concat(sortedKeys.Select(k => $"{k}@01:00=1")).ToList();
+        var expected = mode == "flat" ? perTime : [.. perTime, .. perTime];
+        Assert.That(Keys(rows).Split(','), Is.EqualTo(expected));
+        if (mode == "overlapping")
+        {
+            Assert.That(rows.Select(r => r.Str("known_time")[11..13]), Is.EqualTo(Enumerable.Repeat("06", 36).Concat(Enumerable.Repeat("12", 36))));
+        }
+    }
+
+    [Test]
     public async Task Flat_PointAndIntervalAtTheSameValidTime_AreSeparateRecords()
     {
         using var client = Factory.CreateClient();

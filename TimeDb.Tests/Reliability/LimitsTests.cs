@@ -52,6 +52,25 @@ public sealed class LimitsTests : DatabaseTest
         Assert.That(narrowed.Data(), Has.Count.EqualTo(5), "exactly at the limit is allowed");
     }
 
+    [TestCase("flat")]
+    [TestCase("overlapping")]
+    public async Task ReadLongerThanTheReadAhead_IsCountedBeforeAnyByte(string mode)
+    {
+        // The reader reads 1,000 rows ahead; a longer read is counted on a second connection before it is sent.
+        await using var factory = FactoryWith(("MaxReadRows", "1500"));
+        using var client = factory.CreateClient();
+        var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        object Point(int i) => Row("wind", start.AddMinutes(15 * i).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), i);
+        await client.UploadAsync(Run("2024-12-31T00:00:00Z", [.. Enumerable.Range(0, 1501).Select(Point)]));
+
+        var problem = await client.GetAsync($"/values?mode={mode}").ExpectAsync(422);
+        Assert.That(problem.Str("detail"), Does.Contain("more than 1500 rows"));
+
+        var rows = (await client.GetAsync($"/values?mode={mode}&end_valid={start.AddMinutes(15 * 1500):yyyy-MM-ddTHH:mm:ssZ}").ExpectAsync(200)).Data();
+        Assert.That(rows, Has.Count.EqualTo(1500), "exactly at the limit, past the read-ahead");
+        Assert.That(rows.Select(r => r.Num("value")), Is.EqualTo(Enumerable.Range(0, 1500).Select(i => (double?)i)), "every row once, in order");
+    }
+
     [Test]
     public async Task FlatRead_CountsTheLatestRows_NotEveryVersion()
     {

@@ -8,7 +8,7 @@ namespace TimeDb.Tests.Schema;
 
 public sealed class MigrationsTests
 {
-    // Columns, constraints and indexes: what "the same database" means.
+    // Columns, constraints, indexes, triggers and functions: what "the same database" means.
     private const string SchemaShape = """
         SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
           FROM information_schema.columns WHERE table_schema = 'public'
@@ -17,6 +17,10 @@ public sealed class MigrationsTests
           FROM pg_constraint WHERE connamespace = 'public'::regnamespace
         UNION ALL
         SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL
+        SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+        UNION ALL
+        SELECT 'function ' || pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
         ORDER BY 1
         """;
 

@@ -345,20 +345,25 @@ namespace TimeDb.Infrastructure.Persistence.Migrations
                     b.HasKey("ValueId")
                         .HasName("pk_values");
 
-                    b.HasIndex("TenantId", "RunId", "SeriesId", "ValidTime")
-                        .HasDatabaseName("ix_values_run_series_valid_time");
+                    b.HasIndex("TenantId", "SeriesId", "ValidTime")
+                        .HasDatabaseName("ix_values_history_by_series_valid_time")
+                        .HasFilter("NOT is_current");
 
-                    b.HasIndex("TenantId", "SeriesId", "ValidTime", "KnownTime")
-                        .IsDescending(false, false, false, true)
-                        .HasDatabaseName("ix_values_current_by_series_valid_time")
-                        .HasFilter("is_current");
-
-                    b.HasIndex("TenantId", "RunId", "SeriesId", "ValidTime", "ValidTimeEnd")
+                    b.HasIndex("TenantId", "SeriesId", "ValidTime", "ValidTimeEnd", "RunId")
                         .IsUnique()
                         .HasDatabaseName("ix_values_one_current_version")
                         .HasFilter("is_current");
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "RunId", "SeriesId", "ValidTime", "ValidTimeEnd"), false);
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "SeriesId", "ValidTime", "ValidTimeEnd", "RunId"), false);
+
+                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("TenantId", "SeriesId", "ValidTime", "ValidTimeEnd", "RunId"), new[] { NullSortOrder.Unspecified, NullSortOrder.Unspecified, NullSortOrder.Unspecified, NullSortOrder.NullsFirst, NullSortOrder.Unspecified });
+
+                    b.HasIndex("TenantId", "ValidTime", "SeriesId", "ValidTimeEnd", "KnownTime", "RunId")
+                        .IsDescending(false, false, false, false, true, true)
+                        .HasDatabaseName("ix_values_current_by_valid_time")
+                        .HasFilter("is_current");
+
+                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("TenantId", "ValidTime", "SeriesId", "ValidTimeEnd", "KnownTime", "RunId"), new[] { NullSortOrder.Unspecified, NullSortOrder.Unspecified, NullSortOrder.Unspecified, NullSortOrder.NullsFirst, NullSortOrder.Unspecified, NullSortOrder.Unspecified });
 
                     b.ToTable("values", null, t =>
                         {
@@ -476,25 +481,6 @@ namespace TimeDb.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_api_keys_users");
-                });
-
-            modelBuilder.Entity("TimeDb.Domain.Entities.ValueVersion", b =>
-                {
-                    b.HasOne("TimeDb.Domain.Entities.Run", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "RunId")
-                        .HasPrincipalKey("TenantId", "RunId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_values_runs");
-
-                    b.HasOne("TimeDb.Domain.Entities.Series", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "SeriesId")
-                        .HasPrincipalKey("TenantId", "SeriesId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_values_series");
                 });
 #pragma warning restore 612, 618
         }
