@@ -13,9 +13,6 @@ public sealed class CsvUploadTests : DatabaseTest
 {
     private const string Start = "run_start_time=2025-01-01T00:00:00Z";
 
-    private static Task<HttpResponseMessage> PostCsvAsync(HttpClient client, string query, string csv, string path = "/runs") =>
-        client.PostRawAsync($"{path}?{query}", csv, "text/csv");
-
     [Test]
     public async Task CsvUpload_EveryColumnInAnyOrder_ReadsBackAsSent()
     {
@@ -31,7 +28,7 @@ public sealed class CsvUploadTests : DatabaseTest
 
             """";
 
-        var answer = await PostCsvAsync(client, $"{Start}&known_time=2025-01-01T06:00:00Z&workflow_id=csv-flow&run_params=%7B%22model%22%3A%22ecmwf%22%7D", csv)
+        var answer = await client.PostCsvAsync($"/runs?{Start}&known_time=2025-01-01T06:00:00Z&workflow_id=csv-flow&run_params=%7B%22model%22%3A%22ecmwf%22%7D", csv)
             .ExpectAsync(201);
 
         Assert.That(answer.Num("rows_inserted"), Is.EqualTo(5));
@@ -60,7 +57,7 @@ public sealed class CsvUploadTests : DatabaseTest
     public async Task CsvUpload_OnTheUploadAlias_WithOnlyAHeader_StoresARunWithoutValues()
     {
         using var client = Factory.CreateClient();
-        var answer = await PostCsvAsync(client, Start, "valid_time,value_key,value\r\n", "/upload").ExpectAsync(201);
+        var answer = await client.PostCsvAsync($"/upload?{Start}", "valid_time,value_key,value\r\n").ExpectAsync(201);
         Assert.That(answer.Num("rows_inserted"), Is.Zero);
         Assert.That(await CountAsync("runs"), Is.EqualTo(1));
     }
@@ -111,7 +108,7 @@ public sealed class CsvUploadTests : DatabaseTest
     public async Task BadCsvUpload_Is400NamingTheRowAndColumn_AndStoresNothing(string query, string csv, string location, string expected)
     {
         using var client = Factory.CreateClient();
-        using var response = await PostCsvAsync(client, query, csv);
+        using var response = await client.PostCsvAsync($"/runs?{query}", csv);
         var problem = await response.JsonAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToString());
@@ -134,7 +131,7 @@ public sealed class CsvUploadTests : DatabaseTest
     {
         using var client = Factory.CreateClient();
         var csv = "valid_time,value_key,value\n" + string.Concat(Enumerable.Repeat("2025-01-02T00:00:00Z,,1\n", 5000));
-        var problem = await PostCsvAsync(client, Start, csv).ExpectAsync(400);
+        var problem = await client.PostCsvAsync($"/runs?{Start}", csv).ExpectAsync(400);
         Assert.That(problem.GetProperty("errors").EnumerateObject().Count(), Is.LessThanOrEqualTo(20));
         Assert.That(problem.Str("detail"), Does.Contain("row 1, column value_key"));
     }

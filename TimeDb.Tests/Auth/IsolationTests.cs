@@ -63,14 +63,14 @@ public sealed class IsolationTests : AuthenticatedApiTest
             ("POST /runs with A's series_id", b.PostJsonAsync("/runs", new { run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { new { value_key = "probe", valid_time = ValidTime, value = 1.0, series_id = series } } }), 404),
             ("POST /runs with tenant_id=A", b.PostJsonAsync("/runs", new { tenant_id = A.TenantId, run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { Row("x", ValidTime, 1) } }), 403),
             ("POST /upload with tenant_id=A", b.PostJsonAsync("/upload", new { tenant_id = A.TenantId, run_start_time = "2025-01-01T00:00:00Z", value_rows = new[] { Row("x", ValidTime, 1) } }), 403),
-            ("POST /runs (CSV) with A's series_id", b.PostRawAsync("/runs?run_start_time=2025-01-01T00:00:00Z", $"valid_time,value_key,value,series_id\n{ValidTime},probe,1,{series}\n", "text/csv"), 404),
-            ("POST /upload (CSV) with tenant_id=A", b.PostRawAsync($"/upload?run_start_time=2025-01-01T00:00:00Z&tenant_id={A.TenantId}", $"valid_time,value_key,value\n{ValidTime},x,1\n", "text/csv"), 403),
-            ("POST /runs (Arrow) with A's series_id", ArrowUploadTests.PostArrowAsync(b, "/runs?run_start_time=2025-01-01T00:00:00Z", ArrowStreams.Write(
+            ("POST /runs (CSV) with A's series_id", b.PostCsvAsync("/runs?run_start_time=2025-01-01T00:00:00Z", $"valid_time,value_key,value,series_id\n{ValidTime},probe,1,{series}\n"), 404),
+            ("POST /upload (CSV) with tenant_id=A", b.PostCsvAsync($"/upload?run_start_time=2025-01-01T00:00:00Z&tenant_id={A.TenantId}", $"valid_time,value_key,value\n{ValidTime},x,1\n"), 403),
+            ("POST /runs (Arrow) with A's series_id", b.PostArrowAsync("/runs?run_start_time=2025-01-01T00:00:00Z", ArrowStreams.Write(
             [
                 ArrowStreams.Texts("value_key", ["probe"]), ArrowStreams.Doubles("value", [1]), ArrowStreams.Times("valid_time", [ArrowStreams.T(ValidTime)]),
                 ArrowStreams.Texts("series_id", [series.ToString()]),
             ])), 404),
-            ("POST /upload (Arrow) with tenant_id=A", ArrowUploadTests.PostArrowAsync(b, $"/upload?run_start_time=2025-01-01T00:00:00Z&tenant_id={A.TenantId}", ArrowStreams.Write(
+            ("POST /upload (Arrow) with tenant_id=A", b.PostArrowAsync($"/upload?run_start_time=2025-01-01T00:00:00Z&tenant_id={A.TenantId}", ArrowStreams.Write(
                 [ArrowStreams.Texts("value_key", ["x"]), ArrowStreams.Doubles("value", [1]), ArrowStreams.Times("valid_time", [ArrowStreams.T(ValidTime)])])), 403),
             ("POST /series with tenant_id=A", b.PostJsonAsync("/series", new { name = "x", tenant_id = A.TenantId }), 403),
             ("DELETE /keys/{A's key}", b.DeleteAsync(new Uri($"/keys/{A.KeyId}", UriKind.Relative)), 404),

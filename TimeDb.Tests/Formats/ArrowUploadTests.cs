@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
@@ -18,19 +17,6 @@ namespace TimeDb.Tests.Formats;
 public sealed class ArrowUploadTests : DatabaseTest
 {
     private const string Start = "run_start_time=2025-01-01T00:00:00Z";
-    private const string ArrowType = "application/vnd.apache.arrow.stream";
-
-    internal static Task<HttpResponseMessage> PostArrowAsync(HttpClient client, string pathAndQuery, byte[] stream, string? idempotencyKey = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pathAndQuery, UriKind.Relative)) { Content = new ByteArrayContent(stream) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(ArrowType);
-        if (idempotencyKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-        }
-
-        return client.SendAsync(request);
-    }
 
     /// <summary>Two batches: points, an interval, null values, a key that needs CSV quoting, fractional-second times.</summary>
     private static byte[] TwoBatches() => Write(
@@ -48,7 +34,7 @@ public sealed class ArrowUploadTests : DatabaseTest
     {
         using var client = Factory.CreateClient();
 
-        var answer = await PostArrowAsync(client, $"/runs?{Start}&known_time=2025-01-01T06:00:00Z&workflow_id=arrow-flow", TwoBatches()).ExpectAsync(201);
+        var answer = await client.PostArrowAsync($"/runs?{Start}&known_time=2025-01-01T06:00:00Z&workflow_id=arrow-flow", TwoBatches()).ExpectAsync(201);
 
         Assert.That(answer.Num("rows_inserted"), Is.EqualTo(5));
         Assert.That(answer.GetProperty("series_ids").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "wind", "load, \"north\"", "solar ☀" }));
@@ -92,7 +78,7 @@ public sealed class ArrowUploadTests : DatabaseTest
             new ArrowStreams.Column("series_id", StringType.Default, [new StringArray.Builder().AppendNull().AppendNull().Append(series.ToString()).Build()]),
         ]);
 
-        var answer = await PostArrowAsync(client, $"/upload?{Start}", stream).ExpectAsync(201);
+        var answer = await client.PostArrowAsync($"/upload?{Start}", stream).ExpectAsync(201);
 
         Assert.That(answer.GetProperty("series_ids").Id("load"), Is.EqualTo(series));
         var rows = (await client.GetAsync("/values").ExpectAsync(200)).Data();
@@ -109,7 +95,7 @@ public sealed class ArrowUploadTests : DatabaseTest
     {
         using var client = Factory.CreateClient();
         var stream = Write([Texts("value_key", []), Doubles("value", []), Times("valid_time", [])]);
-        var answer = await PostArrowAsync(client, $"/runs?{Start}", stream).ExpectAsync(201);
+        var answer = await client.PostArrowAsync($"/runs?{Start}", stream).ExpectAsync(201);
         Assert.That(answer.Num("rows_inserted"), Is.Zero);
     }
 
@@ -163,7 +149,7 @@ public sealed class ArrowUploadTests : DatabaseTest
     public async Task BadArrowUpload_Is400NamingWhatIsWrong_AndStoresNothing(string query, byte[] stream, string location, string expected)
     {
         using var client = Factory.CreateClient();
-        using var response = await PostArrowAsync(client, $"/runs?{query}", stream);
+        using var response = await client.PostArrowAsync($"/runs?{query}", stream);
         var problem = await response.JsonAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToString());
@@ -177,7 +163,7 @@ public sealed class ArrowUploadTests : DatabaseTest
     {
         // Eight bytes: a continuation marker and a metadata length of ~2 GB. The reader would rent that much.
         using var client = Factory.CreateClient();
-        var problem = await PostArrowAsync(client, $"/runs?{Start}", [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x7F]).ExpectAsync(400);
+        var problem = await client.PostArrowAsync($"/runs?{Start}", [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x7F]).ExpectAsync(400);
         Assert.That(problem.GetProperty("errors").GetProperty("body")[0].GetString(), Does.Contain("not an Arrow IPC stream"));
     }
 
@@ -186,17 +172,17 @@ public sealed class ArrowUploadTests : DatabaseTest
     {
         using var client = Factory.CreateClient();
         var stream = TwoBatches();
-        var first = await PostArrowAsync(client, $"/runs?{Start}&workflow_id=a", stream, "arrow-1").ExpectAsync(201);
+        var first = await client.PostArrowAsync($"/runs?{Start}&workflow_id=a", stream, "arrow-1").ExpectAsync(201);
 
-        using (var retry = await PostArrowAsync(client, $"/upload?{Start}&workflow_id=a", stream, "arrow-1"))
+        using (var retry = await client.PostArrowAsync($"/upload?{Start}&workflow_id=a", stream, "arrow-1"))
         {
             Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
             Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
             Assert.That((await retry.JsonAsync()).Id("run_id"), Is.EqualTo(first.Id("run_id")));
         }
 
-        await PostArrowAsync(client, $"/runs?{Start}&workflow_id=b", stream, "arrow-1").ExpectAsync(409);
-        await PostArrowAsync(client, $"/runs?{Start}&workflow_id=a", Valid(), "arrow-1").ExpectAsync(409);
+        await client.PostArrowAsync($"/runs?{Start}&workflow_id=b", stream, "arrow-1").ExpectAsync(409);
+        await client.PostArrowAsync($"/runs?{Start}&workflow_id=a", Valid(), "arrow-1").ExpectAsync(409);
         Assert.That(await CountAsync("runs"), Is.EqualTo(1));
         Assert.That(await CountAsync("values"), Is.EqualTo(5));
     }

@@ -70,6 +70,25 @@ internal static class FormatReaders
         return records;
     }
 
+    /// <summary>
+    /// The field names and rows of a CSV answer, in the shape of <see cref="FromJson(byte[])"/>: an empty field is null,
+    /// value a double, value_id and count integers, is_current a boolean, tags the JSON array their text holds.
+    /// </summary>
+    public static (string[] Fields, List<string> Rows) FromCsv(string text)
+    {
+        var records = CsvRecords(text);
+        Assert.That(records, Is.Not.Empty, "a CSV answer has a header row");
+        var fields = records[0];
+        var rows = new List<string>();
+        foreach (var record in records.Skip(1))
+        {
+            Assert.That(record, Has.Length.EqualTo(fields.Length), $"CSV record {rows.Count + 1} has as many fields as the header");
+            rows.Add(Row(fields.Select((name, i) => (name, FromCsv(name, record[i])))));
+        }
+
+        return (fields, rows);
+    }
+
     /// <summary>The header and rows of an Arrow IPC stream, read by the Apache.Arrow .NET reader, and its batch sizes.</summary>
     public static (Apache.Arrow.Schema Schema, List<int> Batches, List<string> Rows) FromArrow(byte[] body)
     {
@@ -97,7 +116,8 @@ internal static class FormatReaders
             .Select(row => Row(row.EnumerateObject().Select(p => (p.Name, FromNode(p.Name, p.Value)))))
             .ToList();
 
-    private static string Row(IEnumerable<(string Name, object? Value)> fields)
+    /// <summary>One row in the comparable shape: the JSON text of its fields, in the order given.</summary>
+    public static string Row(IEnumerable<(string Name, object? Value)> fields)
     {
         var row = new Dictionary<string, object?>();
         foreach (var (name, value) in fields)
@@ -116,6 +136,15 @@ internal static class FormatReaders
         JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
         JsonValueKind.Array => value.EnumerateArray().Select(t => t.GetString()).ToArray(),
         _ => value.GetString(),
+    };
+
+    private static object? FromCsv(string name, string field) => field.Length == 0 ? null : name switch
+    {
+        "value" => double.Parse(field, NumberStyles.Float, CultureInfo.InvariantCulture),
+        "value_id" or "count" => long.Parse(field, NumberStyles.Integer, CultureInfo.InvariantCulture),
+        "is_current" => bool.Parse(field),
+        "tags" => JsonSerializer.Deserialize<string[]>(field),
+        _ => field,
     };
 
     private static object? FromArrow(IArrowArray column, int i)
@@ -142,10 +171,11 @@ internal static class FormatReaders
     private static object? FromNode(string name, JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null => null,
-        // Timestamps arrive as the raw microseconds since the epoch, int64 as decimal text.
+        // Timestamps arrive as the raw microseconds since the epoch, int64 as decimal text, a float -0 as "-0".
         JsonValueKind.String when TimeFields.Contains(name) =>
             UtcTimestamp.Format(DateTime.UnixEpoch.AddTicks(long.Parse(value.GetString()!, CultureInfo.InvariantCulture) * 10)),
         JsonValueKind.String when name == "value_id" => long.Parse(value.GetString()!, CultureInfo.InvariantCulture),
+        JsonValueKind.String when name == "value" => double.Parse(value.GetString()!, CultureInfo.InvariantCulture),
         JsonValueKind.Number => value.GetDouble(),
         JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
         JsonValueKind.Array => value.EnumerateArray().Select(t => t.GetString()).ToArray(),

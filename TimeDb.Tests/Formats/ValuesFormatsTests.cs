@@ -12,10 +12,6 @@ namespace TimeDb.Tests.Formats;
 /// </summary>
 public sealed class ValuesFormatsTests : DatabaseTest
 {
-    private const string CsvType = "text/csv; charset=utf-8; header=present";
-    private const string ArrowType = "application/vnd.apache.arrow.stream";
-    private const string JsonType = "application/json; charset=utf-8";
-
     private static readonly string[] Reads = ["/values", "/values?mode=overlapping", "/values?mode=overlapping&all_versions=true"];
 
     private static readonly string[] PlainFields =
@@ -68,7 +64,7 @@ public sealed class ValuesFormatsTests : DatabaseTest
         var json = await client.ExpectReadAsync(url);
         var csv = await client.ExpectReadAsync(url + (url.Contains('?') ? "&" : "?") + "format=csv");
 
-        Assert.That(csv.ContentType, Is.EqualTo(CsvType));
+        Assert.That(csv.ContentType, Is.EqualTo(MediaTypes.CsvAnswer));
         Assert.That(csv.Text, Does.Not.StartWith("\uFEFF"), "no byte order mark");
         Assert.That(csv.Text, Does.EndWith("\r\n"), "RFC 4180 line ends");
         var records = FormatReaders.CsvRecords(csv.Text);
@@ -105,9 +101,9 @@ public sealed class ValuesFormatsTests : DatabaseTest
         await SeedAsync(client);
 
         var json = FormatReaders.FromJson((await client.ExpectReadAsync(url)).Body);
-        var arrow = await client.ExpectReadAsync(url, ArrowType);
+        var arrow = await client.ExpectReadAsync(url, MediaTypes.Arrow);
 
-        Assert.That(arrow.ContentType, Is.EqualTo(ArrowType));
+        Assert.That(arrow.ContentType, Is.EqualTo(MediaTypes.Arrow));
         var (schema, batches, rows) = FormatReaders.FromArrow(arrow.Body);
         Assert.That(schema.FieldsList.Select(f => f.Name), Is.EqualTo(json.Fields));
         Assert.That(rows, Is.EqualTo(json.Rows));
@@ -203,21 +199,21 @@ public sealed class ValuesFormatsTests : DatabaseTest
         Assert.That(decoded.GetProperty("rows").GetArrayLength(), Is.Zero);
     }
 
-    [TestCase(null, JsonType)]
-    [TestCase("", JsonType)]
-    [TestCase("application/json", JsonType)]
-    [TestCase("text/csv", CsvType)]
-    [TestCase("application/vnd.apache.arrow.stream", ArrowType)]
-    [TestCase("*/*", JsonType)]
-    [TestCase("text/*", CsvType)]
-    [TestCase("application/*", JsonType)]
-    [TestCase("application/json;q=0.5, text/csv;q=0.9", CsvType)]
-    [TestCase("text/csv;q=0.1, application/vnd.apache.arrow.stream", ArrowType)]
-    [TestCase("application/vnd.apache.arrow.stream, text/csv", ArrowType)]
-    [TestCase("text/csv; charset=utf-8; header=present", CsvType)]
-    [TestCase("*/*;q=0.1, application/json;q=0", CsvType)]
-    [TestCase("application/*;q=0.2, application/vnd.apache.arrow.stream;q=0.3", ArrowType)]
-    [TestCase("text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8", JsonType)]
+    [TestCase(null, MediaTypes.JsonAnswer)]
+    [TestCase("", MediaTypes.JsonAnswer)]
+    [TestCase("application/json", MediaTypes.JsonAnswer)]
+    [TestCase("text/csv", MediaTypes.CsvAnswer)]
+    [TestCase("application/vnd.apache.arrow.stream", MediaTypes.Arrow)]
+    [TestCase("*/*", MediaTypes.JsonAnswer)]
+    [TestCase("text/*", MediaTypes.CsvAnswer)]
+    [TestCase("application/*", MediaTypes.JsonAnswer)]
+    [TestCase("application/json;q=0.5, text/csv;q=0.9", MediaTypes.CsvAnswer)]
+    [TestCase("text/csv;q=0.1, application/vnd.apache.arrow.stream", MediaTypes.Arrow)]
+    [TestCase("application/vnd.apache.arrow.stream, text/csv", MediaTypes.Arrow)]
+    [TestCase("text/csv; charset=utf-8; header=present", MediaTypes.CsvAnswer)]
+    [TestCase("*/*;q=0.1, application/json;q=0", MediaTypes.CsvAnswer)]
+    [TestCase("application/*;q=0.2, application/vnd.apache.arrow.stream;q=0.3", MediaTypes.Arrow)]
+    [TestCase("text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8", MediaTypes.JsonAnswer)]
     public async Task Accept_ChoosesTheFormat_ByQualityAndSpecificity(string? accept, string contentType)
     {
         using var client = Factory.CreateClient();
@@ -225,10 +221,10 @@ public sealed class ValuesFormatsTests : DatabaseTest
         Assert.That(answer.ContentType, Is.EqualTo(contentType));
     }
 
-    [TestCase("csv", "application/json", CsvType)]
-    [TestCase("arrow", "text/csv", ArrowType)]
-    [TestCase("json", "application/vnd.apache.arrow.stream", JsonType)]
-    [TestCase("CSV", "application/xml", CsvType)]
+    [TestCase("csv", "application/json", MediaTypes.CsvAnswer)]
+    [TestCase("arrow", "text/csv", MediaTypes.Arrow)]
+    [TestCase("json", "application/vnd.apache.arrow.stream", MediaTypes.JsonAnswer)]
+    [TestCase("CSV", "application/xml", MediaTypes.CsvAnswer)]
     public async Task FormatParameter_BeatsAccept(string format, string accept, string contentType)
     {
         using var client = Factory.CreateClient();

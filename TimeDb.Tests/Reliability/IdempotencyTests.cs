@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using TimeDb.Tests.Support;
 using static TimeDb.Tests.Support.Uploads;
@@ -121,20 +120,13 @@ public sealed class IdempotencyTests : AuthenticatedApiTest
 
     private const string Csv = "valid_time,value_key,value\n2025-01-02T00:00:00Z,wind,1\n2025-01-02T00:00:00Z,solar,2\n";
 
-    private static Task<HttpResponseMessage> PostCsvAsync(HttpClient client, string pathAndQuery, string csv, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pathAndQuery, UriKind.Relative)) { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-        return client.SendAsync(request);
-    }
-
     [Test]
     public async Task CsvUpload_SameKeyAndRequest_ReplaysTheFirstAnswer()
     {
         using var client = ClientFor(A);
-        var first = await PostCsvAsync(client, "/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-1").ExpectAsync(201);
+        var first = await client.PostCsvAsync("/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-1").ExpectAsync(201);
 
-        using var retry = await PostCsvAsync(client, "/upload?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-1");
+        using var retry = await client.PostCsvAsync("/upload?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-1");
         Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
         Assert.That((await retry.JsonAsync()).Id("run_id"), Is.EqualTo(first.Id("run_id")));
@@ -147,9 +139,9 @@ public sealed class IdempotencyTests : AuthenticatedApiTest
     public async Task CsvUpload_SameKeyOtherRequest_Is409(string pathAndQuery, string csv)
     {
         using var client = ClientFor(A);
-        await PostCsvAsync(client, "/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-2").ExpectAsync(201);
+        await client.PostCsvAsync("/runs?run_start_time=2025-01-01T00:00:00Z&workflow_id=csv", Csv, "csv-2").ExpectAsync(201);
 
-        var problem = await PostCsvAsync(client, pathAndQuery, csv, "csv-2").ExpectAsync(409);
+        var problem = await client.PostCsvAsync(pathAndQuery, csv, "csv-2").ExpectAsync(409);
         Assert.That(problem.Str("detail"), Does.Contain("different request"));
         Assert.That(await RunsAsync(), Is.EqualTo(1));
         Assert.That(await ValuesAsync(), Is.EqualTo(2));
@@ -160,7 +152,7 @@ public sealed class IdempotencyTests : AuthenticatedApiTest
     {
         using var client = ClientFor(A);
         await PostAsync(client, "/runs", Body, "json-then-csv").ExpectAsync(201);
-        await PostCsvAsync(client, "/runs?run_start_time=2025-01-01T00:00:00Z", Csv, "json-then-csv").ExpectAsync(409);
+        await client.PostCsvAsync("/runs?run_start_time=2025-01-01T00:00:00Z", Csv, "json-then-csv").ExpectAsync(409);
         Assert.That(await RunsAsync(), Is.EqualTo(1));
     }
 }

@@ -1,6 +1,9 @@
+using System.Net.Http.Headers;
+using System.Text;
+
 namespace TimeDb.Tests.Support;
 
-/// <summary>Builds upload bodies for tests.</summary>
+/// <summary>Builds upload bodies for tests and sends them in each upload format.</summary>
 internal static class Uploads
 {
     public static object Row(string key, string validTime, double? value, string? validTimeEnd = null) =>
@@ -18,6 +21,29 @@ internal static class Uploads
         return json.Id("run_id");
     }
 
+    /// <summary>POSTs a CSV upload (the run's fields in <paramref name="pathAndQuery"/>), with an Idempotency-Key when given.</summary>
+    public static Task<HttpResponseMessage> PostCsvAsync(this HttpClient client, string pathAndQuery, string csv, string? idempotencyKey = null) =>
+        client.PostBodyAsync(pathAndQuery, new StringContent(csv, Encoding.UTF8, MediaTypes.Csv), idempotencyKey);
+
+    /// <summary>POSTs an Arrow IPC stream upload (the run's fields in <paramref name="pathAndQuery"/>), with an Idempotency-Key when given.</summary>
+    public static Task<HttpResponseMessage> PostArrowAsync(this HttpClient client, string pathAndQuery, byte[] stream, string? idempotencyKey = null)
+    {
+        var content = new ByteArrayContent(stream);
+        content.Headers.ContentType = new MediaTypeHeaderValue(MediaTypes.Arrow);
+        return client.PostBodyAsync(pathAndQuery, content, idempotencyKey);
+    }
+
     public static async Task<long> CountAsync(string table) =>
         await Sql.ScalarAsync<long>(TestEnvironment.AppConnectionString, $"SELECT count(*) FROM \"{table}\"");
+
+    private static Task<HttpResponseMessage> PostBodyAsync(this HttpClient client, string pathAndQuery, HttpContent content, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pathAndQuery, UriKind.Relative)) { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        return client.SendAsync(request);
+    }
 }

@@ -2,7 +2,8 @@
 // an implementation independent of the .NET one that wrote it, and prints it as JSON:
 // {"schema": [{name, type, nullable, unit?, timezone?}], "batches": [row counts], "rows": [{field: value}]}.
 // Timestamps are printed as their raw integer (in the column's unit) and 64-bit integers as decimal text,
-// so nothing is rounded on the way; lists become arrays; nulls stay null.
+// so nothing is rounded on the way; a float -0 is printed as the text "-0" (JSON.stringify would print 0);
+// lists become arrays; nulls stay null.
 import { readFileSync } from 'node:fs';
 import { RecordBatchReader, Type, TimeUnit } from 'apache-arrow';
 
@@ -35,6 +36,10 @@ function cell(type, vector, i) {
       return vector.get(i).toString();
     case Type.List:
       return [...vector.get(i)];
+    case Type.Float: {
+      const value = vector.get(i);
+      return Object.is(value, -0) ? '-0' : value;
+    }
     default:
       return vector.get(i);
   }
