@@ -9,8 +9,8 @@ namespace TimeDb.Infrastructure.Values;
 /// <see cref="TenantScope"/>: one tenant writes <c>tenant_id = @tenant_id</c> (every index leads with it);
 /// only the explicit all-tenants scope of single-user mode leaves it out.
 /// <para>
-/// A read is one round trip of two statements (ADR-022): the series it can touch (their keys and units, a few
-/// rows), then the values alone, in an order an index gives. The values statement joins nothing and, for a
+/// A read is one round trip (ADR-022): the series it can touch (their keys and units, a few rows), the count
+/// against the row limit, then the values alone, in an order an index gives. The values statement joins nothing and, for a
 /// flat read of one tenant, sorts nothing: series keys are put in order by <see cref="SeriesKeyOrder"/> within
 /// each group of rows that share their times.
 /// </para>
@@ -40,35 +40,32 @@ internal static class ValueQuerySql
         SELECT {Columns}/*versions*/
         FROM "values" v
         WHERE /*current*/ /*filters*/
-        ORDER BY v.known_time, v.valid_time, v.series_id, v.valid_time_end NULLS FIRST, v.run_id, v.value_id
         """;
+
+    private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, v.series_id, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
 
     private const string Series = "SELECT s.series_id, s.series_key, s.series_unit FROM series s WHERE TRUE /*filters*/";
 
-    /// <summary>The read of <paramref name="query"/>: the series statement, then the values statement.</summary>
+    /// <summary>
+    /// The read of <paramref name="query"/>: the series statement; with a row limit, the count of the read
+    /// stopping past the limit; then the values statement. One round trip, one connection.
+    /// </summary>
     public static NpgsqlBatch Build(ValueQuery query, TenantScope scope, NpgsqlConnection connection)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(BuildSeries(query, scope));
-        batch.BatchCommands.Add(BuildValues(query, scope));
-        return batch;
-    }
-
-    /// <summary>
-    /// Counts the rows of <paramref name="query"/>, stopping at <paramref name="limit"/>: enough to tell whether a
-    /// read stays under the row limit without reading more than the limit.
-    /// </summary>
-    public static NpgsqlCommand BuildCount(ValueQuery query, TenantScope scope, long limit, NpgsqlConnection connection)
-    {
-        var values = BuildValues(query, scope);
-        var command = new NpgsqlCommand($"SELECT count(*) FROM ({values.CommandText} LIMIT @row_limit) counted", connection);
-        foreach (NpgsqlParameter parameter in values.Parameters)
+        if (query.MaxRows > 0)
         {
-            command.Parameters.Add(parameter.Clone());
+            // Flat counts stream from the same index as the read; overlapping ones need no order.
+            var count = BuildValues(query, scope, ordered: query.Mode == ReadMode.Flat);
+            count.CommandText = $"SELECT count(*) FROM ({count.CommandText} LIMIT @row_limit) counted";
+            count.Parameters.AddWithValue("row_limit", query.MaxRows + 1);
+            batch.BatchCommands.Add(count);
         }
 
-        command.Parameters.AddWithValue("row_limit", limit);
-        return command;
+        batch.BatchCommands.Add(BuildValues(query, scope, ordered: true));
+        return batch;
     }
 
     /// <summary>The key and unit of one series (a series the read's first statement did not see yet).</summary>
@@ -98,9 +95,8 @@ internal static class ValueQuerySql
         return command;
     }
 
-    private static NpgsqlBatchCommand BuildValues(ValueQuery query, TenantScope scope)
+    private static NpgsqlBatchCommand BuildValues(ValueQuery query, TenantScope scope, bool ordered)
     {
-        ArgumentNullException.ThrowIfNull(query);
         var command = new NpgsqlBatchCommand();
         var filters = new Filters(command);
         filters.Tenant(scope, "v");
@@ -150,7 +146,7 @@ internal static class ValueQuerySql
             : Overlapping
                 .Replace("/*versions*/", query.AllVersions ? VersionColumns : "", StringComparison.Ordinal)
                 .Replace("/*current*/", query.AllVersions ? "(v.is_current OR NOT v.is_current)" : "v.is_current", StringComparison.Ordinal)
-                .Replace("/*filters*/", filters.Sql, StringComparison.Ordinal);
+                .Replace("/*filters*/", filters.Sql, StringComparison.Ordinal) + (ordered ? OverlappingOrder : "");
         return command;
     }
 

@@ -8,17 +8,11 @@ using TimeDb.Domain.Values;
 namespace TimeDb.Infrastructure.Values;
 
 /// <summary>
-/// Streams value rows from PostgreSQL as they arrive: one round trip (<see cref="ValueQuerySql"/>), nothing
-/// buffered beyond the read-ahead below and one group of <see cref="SeriesKeyOrder"/>.
+/// Streams value rows from PostgreSQL as they arrive: one round trip on one connection (<see cref="ValueQuerySql"/>),
+/// nothing buffered beyond one group of <see cref="SeriesKeyOrder"/>.
 /// </summary>
 internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext tenant) : IValueReader
 {
-    /// <summary>
-    /// Rows read before the first is handed on. A read that ends within them is under the row limit without a
-    /// count query; only a longer one is counted (on a second connection) before anything is sent.
-    /// </summary>
-    internal const int ReadAheadRows = 1_000;
-
     public async IAsyncEnumerable<ValueRecord> ReadAsync(ValueQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -29,33 +23,24 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
         var series = await ReadSeriesAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
 
-        await using var rows = SeriesKeyOrder.ApplyAsync(ReadRowsAsync(reader, series, query.AllVersions, scope, cancellationToken), query.Mode)
-            .GetAsyncEnumerator(cancellationToken);
-        var ahead = new List<ValueRecord>();
-        var more = true;
-        var readAhead = query.MaxRows > 0 ? Math.Min(query.MaxRows + 1, ReadAheadRows) : 0;
-        while (ahead.Count < readAhead && (more = await rows.MoveNextAsync()))
+        if (query.MaxRows > 0)
         {
-            ahead.Add(rows.Current);
+            // Refused before the first row is read, so before any byte of the answer is sent.
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetInt64(0) > query.MaxRows)
+            {
+                throw new ResultTooLargeException(
+                    $"This read matches more than {query.MaxRows} rows, the most one response carries. Narrow it: a shorter valid-time range " +
+                    "(start_valid, end_valid), fewer series (series_key, series_id) or a known-time window (start_known, end_known), " +
+                    "and read the rest in further requests.");
+            }
+
+            await reader.NextResultAsync(cancellationToken);
         }
 
-        if (query.MaxRows > 0 && (ahead.Count > query.MaxRows || (more && !await WithinLimitAsync(query, scope, cancellationToken))))
-        {
-            throw new ResultTooLargeException(
-                $"This read matches more than {query.MaxRows} rows, the most one response carries. Narrow it: a shorter valid-time range " +
-                "(start_valid, end_valid), fewer series (series_key, series_id) or a known-time window (start_known, end_known), " +
-                "and read the rest in further requests.");
-        }
-
-        foreach (var row in ahead)
+        await foreach (var row in SeriesKeyOrder.ApplyAsync(ReadRowsAsync(reader, series, query.AllVersions, scope, cancellationToken), query.Mode))
         {
             yield return row;
-        }
-
-        ahead = null;
-        while (more && await rows.MoveNextAsync())
-        {
-            yield return rows.Current;
         }
     }
 
@@ -111,24 +96,5 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var found = await ReadSeriesAsync(reader, cancellationToken);
         return found[seriesId]; // a series is never deleted while it has values (tr_series_restrict_delete)
-    }
-
-    /// <summary>
-    /// Whether the read stays within <see cref="ValueQuery.MaxRows"/>, counted on a second connection while the
-    /// first waits. The current versions in range bound a flat read from above (one cheap index count); only when
-    /// they exceed the limit is the flat read itself counted.
-    /// </summary>
-    private async Task<bool> WithinLimitAsync(ValueQuery query, TenantScope scope, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var bound = query.Mode == ReadMode.Flat ? query with { Mode = ReadMode.Overlapping, AllVersions = false } : query;
-        return await CountAsync(connection, bound, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows
-            || (bound != query && await CountAsync(connection, query, scope, query.MaxRows + 1, cancellationToken) <= query.MaxRows);
-    }
-
-    private static async Task<long> CountAsync(NpgsqlConnection connection, ValueQuery query, TenantScope scope, long limit, CancellationToken cancellationToken)
-    {
-        await using var command = ValueQuerySql.BuildCount(query, scope, limit, connection);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
