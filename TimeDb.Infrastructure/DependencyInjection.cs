@@ -63,6 +63,7 @@ public static class DependencyInjection
     private static NpgsqlDataSource BuildDataSource(ResolvedConnection connection, DatabaseTimeouts timeouts)
     {
         var builder = new NpgsqlDataSourceBuilder(connection.ConnectionString);
+        ConnectionPoolDefaults.Apply(builder.ConnectionStringBuilder, connection.ConnectionString);
         // A startup option, so it is the session default: a SET would be undone by the DISCARD ALL with
         // which Npgsql resets a pooled connection. Sent even when 0, so that a role default meant for the API
         // (the PgBouncer setup, deploy/README.md) never cuts the CLI's schema changes short. PgBouncer
