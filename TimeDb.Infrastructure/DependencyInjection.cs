@@ -43,6 +43,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => BuildDataSource(sp.GetRequiredService<ResolvedConnection>(), sp.GetRequiredService<IOptions<DatabaseTimeouts>>().Value));
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<RateLimiting.RateWindowCounter>();
+        services.AddSingleton<RateLimiting.RatePermits>();
         // TimeDb:Idempotency from the host's configuration when it has one (the API); the CLI's bare provider keeps the defaults.
         services.AddOptions<IdempotencyOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(IdempotencyOptions.Section).Bind(o));
