@@ -38,7 +38,9 @@ public static class DependencyInjection
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         services.AddFluentValidationAutoValidation();
-        services.AddValidatorsFromAssemblyContaining<ValuesQueryValidator>(includeInternalTypes: true);
+        // Singletons: a validator holds no state, and building its rules (expression trees) per request was a
+        // measurable part of a small read (issue 14).
+        services.AddValidatorsFromAssemblyContaining<ValuesQueryValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddTimeDbAuthentication(configuration);
         services.AddTimeDbRateLimiting(configuration);

@@ -43,6 +43,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => BuildDataSource(sp.GetRequiredService<ResolvedConnection>(), sp.GetRequiredService<IOptions<DatabaseTimeouts>>().Value));
         services.AddDbContext<TimeDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<RateLimiting.RateWindowCounter>();
+        services.AddSingleton<RateLimiting.RatePermits>();
         // TimeDb:Idempotency from the host's configuration when it has one (the API); the CLI's bare provider keeps the defaults.
         services.AddOptions<IdempotencyOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(IdempotencyOptions.Section).Bind(o));
@@ -63,6 +64,7 @@ public static class DependencyInjection
     private static NpgsqlDataSource BuildDataSource(ResolvedConnection connection, DatabaseTimeouts timeouts)
     {
         var builder = new NpgsqlDataSourceBuilder(connection.ConnectionString);
+        ConnectionPoolDefaults.Apply(builder.ConnectionStringBuilder, connection.ConnectionString);
         // A startup option, so it is the session default: a SET would be undone by the DISCARD ALL with
         // which Npgsql resets a pooled connection. Sent even when 0, so that a role default meant for the API
         // (the PgBouncer setup, deploy/README.md) never cuts the CLI's schema changes short. PgBouncer

@@ -273,7 +273,8 @@ SQL
   for _ in $(seq 50); do port_free "$bouncer_port" || break; sleep 0.1; done
   ( umask 077
     # No Reset On Close: PgBouncer hands the server connection on after each transaction anyway.
-    echo "TIMEDB_DSN='Host=127.0.0.1;Port=$bouncer_port;Database=$db;Username=$role;Password=$password;No Reset On Close=true;Maximum Pool Size=50'"
+    # Max Auto Prepare=0: PgBouncer 1.18 (Debian 12) does not carry prepared statements across transactions.
+    echo "TIMEDB_DSN='Host=127.0.0.1;Port=$bouncer_port;Database=$db;Username=$role;Password=$password;No Reset On Close=true;Max Auto Prepare=0;Maximum Pool Size=50'"
     echo "ASPNETCORE_ENVIRONMENT=Production"
   ) > "$dir/secrets/api.env"
   chmod 600 "$dir/secrets/api.env"

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Serilog.Core;
@@ -31,11 +32,16 @@ internal sealed class ControlCharacterEscaper : ILogEventEnricher
         }
     }
 
+    // C0 and C1 controls (char.IsControl) and the Unicode line and paragraph separators; searched with
+    // vectorised code, because every text value of every event (several per request) is checked.
+    private static readonly SearchValues<char> Escaped = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c), '\u2028', '\u2029']);
+
     /// <summary>The text with each control character written as <c>\n</c>, <c>\r</c>, <c>\t</c> or <c>\uXXXX</c>.</summary>
     public static string EscapeText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(NeedsEscape))
+        if (!HasEscaped(text))
         {
             return text;
         }
@@ -56,16 +62,18 @@ internal sealed class ControlCharacterEscaper : ILogEventEnricher
         return builder.ToString();
     }
 
-    private static bool NeedsEscape(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+    private static bool NeedsEscape(char c) => Escaped.Contains(c);
+
+    private static bool HasEscaped(string text) => text.AsSpan().ContainsAny(Escaped);
 
     /// <summary>An escaped copy of the value, or null when it holds no control character.</summary>
     private static LogEventPropertyValue? Escape(LogEventPropertyValue value)
     {
         switch (value)
         {
-            case ScalarValue { Value: string text } when text.Any(NeedsEscape):
+            case ScalarValue { Value: string text } when HasEscaped(text):
                 return new ScalarValue(EscapeText(text));
-            case ScalarValue { Value: { } other } when other is not (string or ValueType) && other.ToString() is { } shown && shown.Any(NeedsEscape):
+            case ScalarValue { Value: { } other } when other is not (string or ValueType) && other.ToString() is { } shown && HasEscaped(shown):
                 // An object logged as a scalar (a Uri, say) is rendered by its ToString.
                 return new ScalarValue(EscapeText(shown));
             case SequenceValue sequence:

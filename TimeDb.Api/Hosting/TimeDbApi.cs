@@ -1,4 +1,6 @@
 using Serilog;
+using Serilog.Formatting;
+using Serilog.Formatting.Display;
 using TimeDb.Infrastructure;
 using TimeDb.Infrastructure.Configuration;
 
@@ -93,20 +95,12 @@ public static class TimeDbApi
             logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
             // Last enricher: no value that came with a request can put a raw control character in the log.
             logger.Enrich.With<ControlCharacterEscaper>();
-            // Console writes happen on a background thread: a request never waits for the terminal or a
-            // pipe. Beyond 10,000 queued events (a stalled reader) new events are dropped, not waited for.
-            logger.WriteTo.Async(sink =>
-            {
-                if (json)
-                {
-                    sink.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
-                }
-                else
-                {
-                    sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                        formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }, bufferSize: 10_000, blockWhenFull: false);
+            // A request only queues its events; they reach the console in batches (BatchedConsoleSink).
+            ITextFormatter formatter = json
+                ? new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()
+                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    System.Globalization.CultureInfo.InvariantCulture);
+            logger.WriteTo.Sink(new BatchedConsoleSink(formatter), BatchedConsoleSink.Options);
         });
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TimeDb.Api.Authentication;
 using TimeDb.Api.Errors;
@@ -9,14 +8,13 @@ namespace TimeDb.Api.RateLimiting;
 
 /// <summary>
 /// One fixed one-minute window per user, counted in PostgreSQL so that every instance behind a load
-/// balancer counts against the same limit (ADR-011). The tier comes from the key lookup, so a tier change
-/// takes effect on the next lookup, without a restart. Single-user mode and unlimited tiers cost nothing.
-/// A user over the limit is remembered in this instance until the window ends: a flood of refused
-/// requests costs no queries. The tenant counted is the request's tenant context (set just before this
-/// middleware); endpoints without one (<c>GET /</c>, health, docs) are not counted.
+/// balancer counts against the same limit (ADR-011), in permits each instance reserves in chunks (ADR-024,
+/// <see cref="RatePermits"/>). The tier comes from the key lookup, so a tier change takes effect on the next
+/// lookup, without a restart. Single-user mode and unlimited tiers cost nothing. The tenant counted is the
+/// request's tenant context (set just before this middleware); endpoints without one (<c>GET /</c>, health,
+/// docs) are not counted.
 /// </summary>
-internal sealed class TierRateLimits(
-    RequestDelegate next, RateWindowCounter counter, IMemoryCache refusals, TimeProvider time, IOptionsMonitor<RateLimitOptions> options)
+internal sealed class TierRateLimits(RequestDelegate next, RatePermits permits, IOptionsMonitor<RateLimitOptions> options)
 {
     public async Task InvokeAsync(HttpContext context, ITenantContext tenant)
     {
@@ -30,31 +28,17 @@ internal sealed class TierRateLimits(
             return;
         }
 
-        // The limit is part of the key: after a tier change the old refusal no longer applies.
-        var refusalKey = $"ratelimit:{userId}:{perMinute}";
-        var now = time.GetUtcNow();
-        if (refusals.TryGetValue<DateTimeOffset>(refusalKey, out var windowEnd) && windowEnd > now)
+        var decision = await permits.TakeAsync(tenant, Guid.Parse(userId), perMinute, context.RequestAborted);
+        if (!decision.Allowed)
         {
-            await RefuseAsync(context, tier, (int)Math.Ceiling((windowEnd - now).TotalSeconds));
-            return;
-        }
-
-        var count = await counter.CountAsync(tenant, Guid.Parse(userId), context.RequestAborted);
-        if (count.Requests > perMinute)
-        {
-            var end = now.AddSeconds(count.SecondsLeft);
-            refusals.Set(refusalKey, end, end);
-            await RefuseAsync(context, tier, count.SecondsLeft);
+            await RefuseAsync(context, tier, decision.RetryAfterSeconds);
             return;
         }
 
         await next(context);
     }
 
-    private static Task RefuseAsync(HttpContext context, string tier, int seconds)
-    {
-        seconds = Math.Max(1, seconds);
-        return Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+    private static Task RefuseAsync(HttpContext context, string tier, int seconds) =>
+        Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
             $"The rate limit of your tier ({tier}) is used up; retry in {seconds} s or ask for a higher tier.", seconds);
-    }
 }

@@ -88,7 +88,7 @@ public sealed class LimitsTests : DatabaseTest
     {
         await using var factory = FactoryWith(("StatementTimeoutSeconds", "1"));
         using var client = factory.CreateClient();
-        // A connection used once and back in the pool: Npgsql resets it (DISCARD ALL), and the timeout must survive that.
+        // A connection used once and back in the pool (reset with DISCARD ALL or not: ConnectionPoolDefaults): the timeout must survive that.
         await client.GetAsync("/values").ExpectAsync(200);
 
         await using (await LockValuesAsync())

@@ -143,7 +143,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         ["list_timeseries"] = (sp, _) => ToListAsync(sp.GetRequiredService<ISeriesCatalog>().StreamAsync(default)),
         ["user list"] = (sp, _) => sp.GetRequiredService<UserAdministration>().ListUsersAsync(null, includeInactive: true),
         ["key list"] = (sp, _) => sp.GetRequiredService<UserAdministration>().ListKeysAsync(Guid.NewGuid()),
-        ["rate-limit window"] = (sp, _) => sp.GetRequiredService<RateWindowCounter>().CountAsync(sp.GetRequiredService<ITenantContext>(), Guid.NewGuid(), default),
+        ["rate-limit window"] = (sp, _) => sp.GetRequiredService<RateWindowCounter>().ReserveAsync(sp.GetRequiredService<ITenantContext>(), Guid.NewGuid(), 1, 10, default),
         ["key create"] = (sp, _) => sp.GetRequiredService<UserAdministration>().CreateKeyAsync(Guid.NewGuid(), new KeyRequest("k", KeyGrant.Full), null),
     };
 
@@ -340,8 +340,8 @@ public sealed class TenantContextTests : AuthenticatedApiTest
         {
             var sp = scope.ServiceProvider;
             var counter = sp.GetRequiredService<RateWindowCounter>();
-            await counter.CountAsync(sp.GetRequiredService<ITenantContext>(), user, default);
-            var second = await counter.CountAsync(sp.GetRequiredService<ITenantContext>(), user, default);
+            await counter.ReserveAsync(sp.GetRequiredService<ITenantContext>(), user, 1, 10, default);
+            var second = await counter.ReserveAsync(sp.GetRequiredService<ITenantContext>(), user, 1, 10, default);
             Assert.That(second.Requests, Is.EqualTo(2));
         }
 
@@ -350,6 +350,6 @@ public sealed class TenantContextTests : AuthenticatedApiTest
 
         await using var all = Scope(TenantScope.All);
         Assert.CatchAsync<InvalidOperationException>(() =>
-            all.ServiceProvider.GetRequiredService<RateWindowCounter>().CountAsync(all.ServiceProvider.GetRequiredService<ITenantContext>(), user, default));
+            all.ServiceProvider.GetRequiredService<RateWindowCounter>().ReserveAsync(all.ServiceProvider.GetRequiredService<ITenantContext>(), user, 1, 10, default));
     }
 }
