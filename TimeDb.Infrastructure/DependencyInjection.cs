@@ -66,7 +66,7 @@ public static class DependencyInjection
         var builder = new NpgsqlDataSourceBuilder(connection.ConnectionString);
         ConnectionPoolDefaults.Apply(builder.ConnectionStringBuilder, connection.ConnectionString);
         // A startup option, so it is the session default: a SET would be undone by the DISCARD ALL with
-        // which Npgsql resets a pooled connection. Sent even when 0, so that a role default meant for the API
+        // which Npgsql resets a pooled connection when the connection string turns No Reset On Close off. Sent even when 0, so that a role default meant for the API
         // (the PgBouncer setup, deploy/README.md) never cuts the CLI's schema changes short. PgBouncer
         // ignores startup options; behind it the role's default applies.
         var options = builder.ConnectionStringBuilder.Options;

@@ -20,7 +20,7 @@ internal static class ValueQuerySql
     private const string Columns = "v.valid_time, v.valid_time_end, v.series_id, v.value, v.run_id, v.known_time, v.annotation, v.tags";
     private const string VersionColumns = ", v.value_id, v.is_current, v.changed_by, v.change_time";
 
-    /// <summary>The number of columns of a values row; with all_versions four more follow.</summary>
+    /// <summary>The number of columns of a values row; an all_versions read has four more.</summary>
     public const int ColumnCount = 8;
 
     // Flat: per (valid_time, series, valid_time_end) the first row in ix_values_current_by_valid_time's order is
@@ -54,11 +54,11 @@ internal static class ValueQuerySql
     {
         ArgumentNullException.ThrowIfNull(query);
         var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(BuildSeries(query, scope));
+        batch.BatchCommands.Add(BuildSeries(query.SeriesIds, query.SeriesKeys, scope));
         if (query.MaxRows > 0)
         {
-            // Flat counts stream from the same index as the read; overlapping ones need no order.
-            var count = BuildValues(query, scope, ordered: query.Mode == ReadMode.Flat);
+            // A flat count keeps DISTINCT ON's order and streams from the read's index; an overlapping one needs no order.
+            var count = BuildValues(query, scope, ordered: false);
             count.CommandText = $"SELECT count(*) FROM ({count.CommandText} LIMIT @row_limit) counted";
             count.Parameters.AddWithValue("row_limit", query.MaxRows + 1);
             batch.BatchCommands.Add(count);
@@ -72,29 +72,30 @@ internal static class ValueQuerySql
     public static NpgsqlBatch BuildSeriesOf(Guid seriesId, TenantScope scope, NpgsqlConnection connection)
     {
         var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(BuildSeries(new ValueQuery(ReadMode.Flat, null, null, null, null, [], [seriesId], false), scope));
+        batch.BatchCommands.Add(BuildSeries([seriesId], [], scope));
         return batch;
     }
 
-    private static NpgsqlBatchCommand BuildSeries(ValueQuery query, TenantScope scope)
+    private static NpgsqlBatchCommand BuildSeries(IReadOnlyList<Guid> seriesIds, IReadOnlyList<string> seriesKeys, TenantScope scope)
     {
         var command = new NpgsqlBatchCommand();
         var filters = new Filters(command);
         filters.Tenant(scope, "s");
-        if (query.SeriesIds.Count > 0)
+        if (seriesIds.Count > 0)
         {
-            filters.Add("s.series_id = ANY(@series_ids)", "series_ids", query.SeriesIds.ToArray());
+            filters.Add("s.series_id = ANY(@series_ids)", "series_ids", seriesIds.ToArray());
         }
 
-        if (query.SeriesKeys.Count > 0)
+        if (seriesKeys.Count > 0)
         {
-            filters.Add("s.series_key = ANY(@series_keys)", "series_keys", query.SeriesKeys.ToArray());
+            filters.Add("s.series_key = ANY(@series_keys)", "series_keys", seriesKeys.ToArray());
         }
 
         command.CommandText = Series.Replace("/*filters*/", filters.Sql, StringComparison.Ordinal);
         return command;
     }
 
+    // ordered: whether an overlapping read gets its ORDER BY; a flat read always has one (DISTINCT ON needs it).
     private static NpgsqlBatchCommand BuildValues(ValueQuery query, TenantScope scope, bool ordered)
     {
         var command = new NpgsqlBatchCommand();

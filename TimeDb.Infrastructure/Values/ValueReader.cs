@@ -38,7 +38,7 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
             await reader.NextResultAsync(cancellationToken);
         }
 
-        await foreach (var row in SeriesKeyOrder.ApplyAsync(ReadRowsAsync(reader, series, query.AllVersions, scope, cancellationToken), query.Mode))
+        await foreach (var row in SeriesKeyOrder.ApplyAsync(ReadRowsAsync(reader, series, scope, cancellationToken), query.Mode))
         {
             yield return row;
         }
@@ -56,9 +56,10 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
     }
 
     private async IAsyncEnumerable<ValueRecord> ReadRowsAsync(NpgsqlDataReader reader, Dictionary<Guid, (string Key, string Unit)> series,
-        bool versions, TenantScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TenantScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int v = ValueQuerySql.ColumnCount;
+        var versions = reader.FieldCount > v; // the statement decided: all_versions reads select the version columns
         while (await reader.ReadAsync(cancellationToken))
         {
             var validTime = reader.GetFieldValue<DateTime>(0);

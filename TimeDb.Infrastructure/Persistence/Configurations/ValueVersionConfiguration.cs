@@ -21,8 +21,8 @@ internal sealed class ValueVersionConfiguration : IEntityTypeConfiguration<Value
         builder.Property(v => v.IsCurrent).HasDefaultValue(true);
 
         // A value's tenant is always its run's and its series' tenant. Not by foreign keys, which check each row
-        // of a COPY on its own (2.2x the time of a 1M-row upload): the triggers of ValueParentsSql check every
-        // statement's rows in one query each (ADR-022).
+        // of a COPY on its own (2.2x the time of a 1M-row upload): the triggers of migration ValuesSetWiseIntegrity
+        // check every statement's rows in one query each (ADR-022).
 
         // One current version per (series, valid_time, valid_time_end, run); a point value's null end counts as
         // equal. Also the index of one-series reads and of the updater's lookup of a record.
