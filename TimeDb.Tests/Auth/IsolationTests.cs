@@ -29,13 +29,7 @@ public sealed class IsolationTests : AuthenticatedApiTest
         return new Seed(upload.Id("run_id"), upload.GetProperty("series_ids").Id("a_secret_series"), await SnapshotAsync());
     }
 
-    private Task<string> SnapshotAsync() => Sql.ScalarAsync<string>(Dsn, """
-        SELECT concat_ws('|',
-          (SELECT string_agg(row_to_json(r)::text, ',' ORDER BY run_id) FROM runs r),
-          (SELECT string_agg(row_to_json(s)::text, ',' ORDER BY series_id) FROM series s),
-          (SELECT string_agg(row_to_json(v)::text, ',' ORDER BY value_id) FROM "values" v),
-          (SELECT string_agg(row_to_json(k)::text, ',' ORDER BY key_id) FROM api_keys k))
-        """)!;
+    private Task<string> SnapshotAsync() => DataSnapshot.TakeAsync(Dsn);
 
     private static async Task<(int Status, string Body)> CallAsync(Task<HttpResponseMessage> call)
     {

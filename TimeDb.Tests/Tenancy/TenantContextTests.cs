@@ -42,19 +42,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
     }
 
     /// <summary>Everything of one tenant (every tenant when null), as text: equal before and after means untouched.</summary>
-    private Task<string> SnapshotAsync(Guid? tenant = null)
-    {
-        var where = tenant is { } t ? $"WHERE tenant_id = '{t}'" : "";
-        return Sql.ScalarAsync<string>(Dsn, $"""
-            SELECT concat_ws('|',
-              (SELECT string_agg(row_to_json(r)::text, ',' ORDER BY run_id) FROM runs r {where}),
-              (SELECT string_agg(row_to_json(s)::text, ',' ORDER BY series_id) FROM series s {where}),
-              (SELECT string_agg(row_to_json(v)::text, ',' ORDER BY value_id) FROM "values" v {where}),
-              (SELECT string_agg(row_to_json(i)::text, ',' ORDER BY idempotency_key) FROM idempotency_keys i {where}),
-              (SELECT string_agg(row_to_json(u)::text, ',' ORDER BY user_id) FROM users u {where}),
-              (SELECT string_agg(row_to_json(k)::text, ',' ORDER BY key_id) FROM api_keys k {where}))
-            """)!;
-    }
+    private Task<string> SnapshotAsync(Guid? tenant = null) => DataSnapshot.TakeAsync(Dsn, tenant);
 
     private AsyncServiceScope Scope(TenantScope? scope)
     {
