@@ -20,11 +20,11 @@ internal sealed class ValuesArrowResult(IAsyncEnumerable<ValueRecord> rows, bool
 
     /// <summary>
     /// Bytes of a batch's columns after which it is sent with fewer rows: typical rows (~140 bytes) make batches of
-    /// ~30,000 rows, the widest the caps allow (~6.5 kB) of ~650. A batch is held about three times while it is
-    /// written (the builders, which grow by doubling, and the arrays they are copied to), so one read holds ~16 MB at
-    /// most; 10 MiB batches measured ~44 MB per read, too much for several concurrent reads (ADR-021-output-formats).
+    /// ~7,500 rows, the widest the caps allow (~6.5 kB) of ~160. A batch is held about three times while it is
+    /// written (the builders, which grow by doubling, and the arrays they are copied to), so one read holds ~4 MB at
+    /// most; 4 MiB batches took 12 concurrent widest-row reads over 100 MB of growth (ADR-021-output-formats).
     /// </summary>
-    public const int MaxBatchBytes = 4 * 1024 * 1024;
+    public const int MaxBatchBytes = 1024 * 1024;
 
     /// <summary>The ArrowStreamWriter writes each buffer and its padding separately: collected into chunks of this size.</summary>
     private const int ChunkBytes = BoundedJsonStream.DefaultFlushAfterBytes;
