@@ -44,12 +44,21 @@ internal sealed class ArrowMessageGuard(Stream inner) : Stream
 
     /// <summary>Whether <paramref name="exception"/> says the stream was not a valid Arrow IPC stream (a 400), not a failure of the server or the connection.</summary>
     /// <remarks>
-    /// These are what Apache.Arrow's reader throws for bytes it cannot decode; NotImplementedException is among them
-    /// because the library raises it for stream features it does not implement (e.g. big-endian buffers), which are
-    /// the sender's input, not a path of ours left unbuilt.
+    /// The framework exceptions listed are what Apache.Arrow's reader throws for bytes it cannot decode. Besides them,
+    /// anything the library's own code throws is the sender's input: it also refuses, with an exception type of its
+    /// own choosing, features an upload does not take, such as a record batch compressed with LZ4 or ZSTD (no codec
+    /// is configured: the 400 asks for an uncompressed stream). I/O failures and cancellation are never bad input.
     /// </remarks>
-    public static bool IsMalformedStream(Exception exception) => exception is InvalidDataException or InvalidOperationException or ArgumentException
-        or IndexOutOfRangeException or OverflowException or NotSupportedException or NotImplementedException or FormatException;
+    public static bool IsMalformedStream(Exception exception) => exception switch
+    {
+        IOException or OperationCanceledException => false,
+        InvalidDataException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
+            or OverflowException or NotSupportedException or FormatException => true,
+        _ => ThrownByArrowLibrary(exception),
+    };
+
+    private static bool ThrownByArrowLibrary(Exception exception) =>
+        exception.TargetSite?.DeclaringType?.Assembly == typeof(Apache.Arrow.Ipc.ArrowStreamReader).Assembly;
 
     /// <summary>What a 400 says about a stream the reader could not read.</summary>
     public static string Describe(Exception exception) => exception switch

@@ -12,12 +12,18 @@ internal static class ArrowStreams
     /// <summary>A column: its name and one array per batch (all batches have the same row counts across columns).</summary>
     public sealed record Column(string Name, IArrowType Type, IReadOnlyList<IArrowArray> Batches, bool Nullable = true);
 
-    /// <summary>A stream of the columns' batches; without <paramref name="end"/> the end-of-stream marker is left out.</summary>
-    public static byte[] Write(IReadOnlyList<Column> columns, bool end = true)
+    /// <summary>
+    /// A stream of the columns' batches; without <paramref name="end"/> the end-of-stream marker is left out; with
+    /// <paramref name="compressed"/> each batch's metadata declares an LZ4-compressed body.
+    /// </summary>
+    public static byte[] Write(IReadOnlyList<Column> columns, bool end = true, bool compressed = false)
     {
         var schema = new Apache.Arrow.Schema(columns.Select(c => new Field(c.Name, c.Type, c.Nullable)), null);
+        var options = compressed
+            ? new IpcOptions { CompressionCodec = CompressionCodecType.Lz4Frame, CompressionCodecFactory = new StoredCodec() }
+            : new IpcOptions();
         using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, schema, leaveOpen: true))
+        using (var writer = new ArrowStreamWriter(stream, schema, leaveOpen: true, options))
         {
             writer.WriteStart();
             var batches = columns[0].Batches.Count;
@@ -84,4 +90,27 @@ internal static class ArrowStreams
     })]);
 
     public static DateTimeOffset T(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Writes buffers as they are under a compression codec's name: enough to make the stream declare a compressed body
+    /// (the server must refuse it before it would decompress anything), without a compression package in the tests.
+    /// </summary>
+    private sealed class StoredCodec : ICompressionCodecFactory, ICompressionCodec
+    {
+        public ICompressionCodec CreateCodec(CompressionCodecType compressionCodecType) => this;
+
+        public ICompressionCodec CreateCodec(CompressionCodecType compressionCodecType, int? compressionLevel) => this;
+
+        public void Compress(ReadOnlyMemory<byte> source, Stream destination) => destination.Write(source.Span);
+
+        public int Decompress(ReadOnlyMemory<byte> source, Memory<byte> destination)
+        {
+            source.CopyTo(destination);
+            return source.Length;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 }

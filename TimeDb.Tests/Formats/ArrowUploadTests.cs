@@ -123,6 +123,8 @@ public sealed class ArrowUploadTests : DatabaseTest
             "body", "end-of-stream marker");
         yield return Case("CsvSentAsArrow", Encoding.UTF8.GetBytes("valid_time,value_key,value\n2025-01-02T00:00:00Z,wind,1\n"), "body", "not an Arrow IPC stream");
         yield return Case("ArrowFileFormat", FileFormat(), "body", "not an Arrow IPC stream");
+        yield return Case("CompressedBatch", Write([Texts("value_key", ["wind"]), Doubles("value", [1]), Times("valid_time", [T("2025-01-02T00:00:00Z")])], compressed: true),
+            "body", "uncompressed");
         yield return Case("OversizedBatch", WithBodyLength(valid, 100L * 1024 * 1024), "body", "larger than the 64 MiB");
         yield return Case("MissingTimeInTheSecondBatch",
             Write([Texts("value_key", ["wind", "wind"], ["wind", "wind"]), Doubles("value", [1, 2], [3, 4]),
