@@ -16,7 +16,7 @@ public sealed class IsolationTests : AuthenticatedApiTest
 {
     private const string ValidTime = "2025-01-02T00:00:00Z";
 
-    private sealed record Seed(Guid RunId, Guid SeriesId, string Snapshot);
+    private sealed record Seed(Guid RunId, Guid SeriesId, Dictionary<string, string> Snapshot);
 
     private async Task<Seed> SeedTenantAAsync()
     {
@@ -29,7 +29,7 @@ public sealed class IsolationTests : AuthenticatedApiTest
         return new Seed(upload.Id("run_id"), upload.GetProperty("series_ids").Id("a_secret_series"), await SnapshotAsync());
     }
 
-    private Task<string> SnapshotAsync() => DataSnapshot.TakeAsync(Dsn);
+    private Task<Dictionary<string, string>> SnapshotAsync() => DataSnapshot.TakeAsync(Dsn);
 
     private static async Task<(int Status, string Body)> CallAsync(Task<HttpResponseMessage> call)
     {

@@ -22,7 +22,7 @@ public sealed class HostileInputTests : AuthenticatedApiTest
         await using var api = await ApiProcess.StartAsync(Dsn);
         using var http = api.CreateClient(timeout: RequestTimeout);
         var targets = await SeedAsync(api);
-        var before = await DatabaseFingerprint.TakeAsync(Dsn);
+        var before = await DataSnapshot.EveryTableAsync(Dsn);
 
         var corpus = HostileCorpus.Generate(targets);
         var raw = RawCorpus.Generate(A.Key).ToList();
@@ -59,7 +59,7 @@ public sealed class HostileInputTests : AuthenticatedApiTest
             Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the server is not ready after the corpus");
         }
 
-        Assert.That(await DatabaseFingerprint.TakeAsync(Dsn), Is.EqualTo(before), "the corpus changed the database");
+        Assert.That(await DataSnapshot.EveryTableAsync(Dsn), Is.EqualTo(before), "the corpus changed the database");
     }
 
     /// <summary>A run with two values for tenant A (the corpus aims at its records) and one for tenant B.</summary>

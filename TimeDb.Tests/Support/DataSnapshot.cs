@@ -1,24 +1,35 @@
 namespace TimeDb.Tests.Support;
 
 /// <summary>
-/// Everything stored, as text: equal before and after a call means the call wrote nothing. api_keys.last_used_at
-/// is left out: it is the authentication's bookkeeping, written in the background after any authenticated request
-/// (KeyUsageRecorder), so an earlier request's write may land at any moment and is not a write of the call.
+/// The row count and an md5 of the rows of each table: equal before and after a call means the call wrote nothing,
+/// and a difference names the table. api_keys.last_used_at is left out: it is the authentication's bookkeeping,
+/// written in the background after any authenticated request (KeyUsageRecorder), so an earlier request's write may
+/// land at any moment and is not a write of the call.
 /// </summary>
 public static class DataSnapshot
 {
-    /// <summary>The rows of every data table, of one tenant when <paramref name="tenant"/> is given.</summary>
-    public static Task<string> TakeAsync(string dsn, Guid? tenant = null)
+    /// <summary>The tables a call under test must not write: rate-limit counters and settings are not among them.</summary>
+    private static readonly string[] DataTables = ["runs", "series", "values", "idempotency_keys", "users", "api_keys"];
+
+    private const string Row = "(to_jsonb(t) - 'last_used_at')::text";
+
+    /// <summary>The data tables, only the rows of <paramref name="tenant"/> when it is given.</summary>
+    public static Task<Dictionary<string, string>> TakeAsync(string dsn, Guid? tenant = null) =>
+        TakeAsync(dsn, DataTables, tenant is { } t ? $"WHERE tenant_id = '{t}'" : "");
+
+    /// <summary>Every table of the schema, whatever it holds.</summary>
+    public static async Task<Dictionary<string, string>> EveryTableAsync(string dsn) =>
+        await TakeAsync(dsn, await Sql.TablesAsync(dsn), "");
+
+    private static async Task<Dictionary<string, string>> TakeAsync(string dsn, IEnumerable<string> tables, string where)
     {
-        var where = tenant is { } t ? $"WHERE tenant_id = '{t}'" : "";
-        return Sql.ScalarAsync<string>(dsn, $"""
-            SELECT concat_ws('|',
-              (SELECT string_agg(row_to_json(r)::text, ',' ORDER BY run_id) FROM runs r {where}),
-              (SELECT string_agg(row_to_json(s)::text, ',' ORDER BY series_id) FROM series s {where}),
-              (SELECT string_agg(row_to_json(v)::text, ',' ORDER BY value_id) FROM "values" v {where}),
-              (SELECT string_agg(row_to_json(i)::text, ',' ORDER BY idempotency_key) FROM idempotency_keys i {where}),
-              (SELECT string_agg(row_to_json(u)::text, ',' ORDER BY user_id) FROM users u {where}),
-              (SELECT string_agg((to_jsonb(k) - 'last_used_at')::text, ',' ORDER BY key_id) FROM api_keys k {where}))
-            """)!;
+        var snapshot = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            snapshot[table] = (await Sql.ScalarAsync<string>(dsn,
+                $"SELECT count(*) || ' rows, md5 ' || coalesce(md5(string_agg({Row}, '|' ORDER BY {Row})), '-') FROM \"{table}\" t {where}"))!;
+        }
+
+        return snapshot;
     }
 }

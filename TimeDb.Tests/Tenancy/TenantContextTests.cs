@@ -42,7 +42,7 @@ public sealed class TenantContextTests : AuthenticatedApiTest
     }
 
     /// <summary>Everything of one tenant (every tenant when null), as text: equal before and after means untouched.</summary>
-    private Task<string> SnapshotAsync(Guid? tenant = null) => DataSnapshot.TakeAsync(Dsn, tenant);
+    private Task<Dictionary<string, string>> SnapshotAsync(Guid? tenant = null) => DataSnapshot.TakeAsync(Dsn, tenant);
 
     private AsyncServiceScope Scope(TenantScope? scope)
     {
