@@ -42,6 +42,9 @@ internal static class ValueQuerySql
         WHERE /*current*/ /*filters*/
         """;
 
+    // What a flat count counts first: the current versions the filters select, nothing read but the index range.
+    private const string CurrentVersions = """SELECT FROM "values" v WHERE v.is_current /*filters*/""";
+
     private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, v.series_id, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
 
     private const string Series = "SELECT s.series_id, s.series_key, s.series_unit FROM series s WHERE TRUE /*filters*/";
@@ -57,14 +60,10 @@ internal static class ValueQuerySql
         batch.BatchCommands.Add(BuildSeries(query.SeriesIds, query.SeriesKeys, scope));
         if (query.MaxRows > 0)
         {
-            // A flat count keeps DISTINCT ON's order and streams from the read's index; an overlapping one needs no order.
-            var count = BuildValues(query, scope, ordered: false);
-            count.CommandText = $"SELECT count(*) FROM ({count.CommandText} LIMIT @row_limit) counted";
-            count.Parameters.AddWithValue("row_limit", query.MaxRows + 1);
-            batch.BatchCommands.Add(count);
+            batch.BatchCommands.Add(BuildCount(query, scope));
         }
 
-        batch.BatchCommands.Add(BuildValues(query, scope, ordered: true));
+        batch.BatchCommands.Add(BuildValues(query, scope));
         return batch;
     }
 
@@ -95,10 +94,47 @@ internal static class ValueQuerySql
         return command;
     }
 
-    // ordered: whether an overlapping read gets its ORDER BY; a flat read always has one (DISTINCT ON needs it).
-    private static NpgsqlBatchCommand BuildValues(ValueQuery query, TenantScope scope, bool ordered)
+    /// <summary>
+    /// A number over <see cref="ValueQuery.MaxRows"/> exactly when the read has more rows than that, counting no
+    /// further than one past it. An overlapping read counts its rows. A flat read first counts the current versions
+    /// its filters select (a plain index range, a third of the cost of DISTINCT ON over 1M rows); the latest rows
+    /// are never more than those, so only when the versions pass the limit are the latest rows counted themselves.
+    /// </summary>
+    private static NpgsqlBatchCommand BuildCount(ValueQuery query, TenantScope scope)
     {
         var command = new NpgsqlBatchCommand();
+        var filters = ValueFilters(query, scope, command);
+        command.Parameters.AddWithValue("row_limit", query.MaxRows + 1);
+        var counted = query.Mode == ReadMode.Flat
+            ? CurrentVersions.Replace("/*filters*/", filters.Sql, StringComparison.Ordinal)
+            : OverlappingSql(query.AllVersions, "", filters);
+        var count = $"SELECT count(*) FROM ({counted} LIMIT @row_limit) counted";
+        command.CommandText = query.Mode == ReadMode.Flat
+            ? $"SELECT CASE WHEN versions.n < @row_limit THEN versions.n ELSE (SELECT count(*) FROM ({FlatSql(filters)} LIMIT @row_limit) latest) END FROM ({count}) versions(n)"
+            : count;
+        return command;
+    }
+
+    private static NpgsqlBatchCommand BuildValues(ValueQuery query, TenantScope scope)
+    {
+        var command = new NpgsqlBatchCommand();
+        var filters = ValueFilters(query, scope, command);
+        command.CommandText = query.Mode == ReadMode.Flat
+            ? FlatSql(filters)
+            : OverlappingSql(query.AllVersions, VersionColumns, filters) + OverlappingOrder;
+        return command;
+    }
+
+    private static string FlatSql(Filters filters) => Flat.Replace("/*filters*/", filters.Sql, StringComparison.Ordinal);
+
+    private static string OverlappingSql(bool allVersions, string versionColumns, Filters filters) => Overlapping
+        .Replace("/*versions*/", allVersions ? versionColumns : "", StringComparison.Ordinal)
+        .Replace("/*current*/", allVersions ? "(v.is_current OR NOT v.is_current)" : "v.is_current", StringComparison.Ordinal)
+        .Replace("/*filters*/", filters.Sql, StringComparison.Ordinal);
+
+    /// <summary>The conditions of a values statement, their parameters added to <paramref name="command"/>.</summary>
+    private static Filters ValueFilters(ValueQuery query, TenantScope scope, NpgsqlBatchCommand command)
+    {
         var filters = new Filters(command);
         filters.Tenant(scope, "v");
 
@@ -142,13 +178,7 @@ internal static class ValueQuerySql
                 "series_keys", query.SeriesKeys.ToArray());
         }
 
-        command.CommandText = query.Mode == ReadMode.Flat
-            ? Flat.Replace("/*filters*/", filters.Sql, StringComparison.Ordinal)
-            : Overlapping
-                .Replace("/*versions*/", query.AllVersions ? VersionColumns : "", StringComparison.Ordinal)
-                .Replace("/*current*/", query.AllVersions ? "(v.is_current OR NOT v.is_current)" : "v.is_current", StringComparison.Ordinal)
-                .Replace("/*filters*/", filters.Sql, StringComparison.Ordinal) + (ordered ? OverlappingOrder : "");
-        return command;
+        return filters;
     }
 
     /// <summary>The <c> AND …</c> conditions of one statement and their parameters.</summary>
