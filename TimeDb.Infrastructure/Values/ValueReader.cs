@@ -19,7 +19,9 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
         var scope = tenant.Scope; // before any connection: no scope, no read
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = ValueQuerySql.Build(query, scope, connection);
-        await using var reader = await batch.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        // Not SequentialAccess: ReadAsync buffers each row whole (the widest the caps allow take ~7 kB), so reading a
+        // field never waits on the socket; in sequential mode a row split across two buffers was read with blocking I/O.
+        await using var reader = await batch.ExecuteReaderAsync(CommandBehavior.Default, cancellationToken);
         var series = await ReadSeriesAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
 
