@@ -50,10 +50,10 @@ internal sealed class ValuesCsvResult(IAsyncEnumerable<ValueRecord> rows, bool v
 
     private void Write(CsvWriter csv, TagsJson tags, ValueRecord row)
     {
-        csv.WriteField(row.ValidTime, UtcTimestamp.Pattern);
+        WriteTime(csv, row.ValidTime);
         if (row.ValidTimeEnd is { } end)
         {
-            csv.WriteField(end, UtcTimestamp.Pattern);
+            WriteTime(csv, end);
         }
         else
         {
@@ -65,7 +65,7 @@ internal sealed class ValuesCsvResult(IAsyncEnumerable<ValueRecord> rows, bool v
         csv.WriteField(row.SeriesUnit);
         csv.WriteField(row.Value, default);
         csv.WriteField(row.RunId, default);
-        csv.WriteField(row.KnownTime, UtcTimestamp.Pattern);
+        WriteTime(csv, row.KnownTime);
         csv.WriteField(row.Annotation);
         if (row.Tags is { } values)
         {
@@ -81,7 +81,13 @@ internal sealed class ValuesCsvResult(IAsyncEnumerable<ValueRecord> rows, bool v
             csv.WriteField(row.ValueId, default);
             csv.WriteField(row.IsCurrent);
             csv.WriteField(row.ChangedBy);
-            csv.WriteField(row.ChangeTime, UtcTimestamp.Pattern);
+            WriteTime(csv, row.ChangeTime);
         }
+    }
+
+    private static void WriteTime(CsvWriter csv, DateTime time)
+    {
+        Span<byte> text = stackalloc byte[UtcTimestamp.MaxLength];
+        csv.WriteField(text[..UtcTimestamp.FormatUtf8(time, text)]);
     }
 }

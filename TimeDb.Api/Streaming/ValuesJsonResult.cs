@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TimeDb.Api.Formats;
 using TimeDb.Api.Json;
+using TimeDb.Domain.Time;
 using TimeDb.Domain.Values;
 
 namespace TimeDb.Api.Streaming;
@@ -35,56 +36,74 @@ internal sealed class ValuesJsonResult(IAsyncEnumerable<ValueRecord> rows, bool 
         await stream.FlushAsync(cancellationToken);
     }
 
+    // Property names encoded once, not at every row.
+    private static readonly JsonEncodedText ValidTime = JsonEncodedText.Encode(ValueFields.ValidTime);
+    private static readonly JsonEncodedText ValidTimeEnd = JsonEncodedText.Encode(ValueFields.ValidTimeEnd);
+    private static readonly JsonEncodedText SeriesId = JsonEncodedText.Encode(ValueFields.SeriesId);
+    private static readonly JsonEncodedText SeriesKey = JsonEncodedText.Encode(ValueFields.SeriesKey);
+    private static readonly JsonEncodedText SeriesUnit = JsonEncodedText.Encode(ValueFields.SeriesUnit);
+    private static readonly JsonEncodedText Value = JsonEncodedText.Encode(ValueFields.Value);
+    private static readonly JsonEncodedText RunId = JsonEncodedText.Encode(ValueFields.RunId);
+    private static readonly JsonEncodedText KnownTime = JsonEncodedText.Encode(ValueFields.KnownTime);
+    private static readonly JsonEncodedText Annotation = JsonEncodedText.Encode(ValueFields.Annotation);
+    private static readonly JsonEncodedText Tags = JsonEncodedText.Encode(ValueFields.Tags);
+    private static readonly JsonEncodedText ValueId = JsonEncodedText.Encode(ValueFields.ValueId);
+    private static readonly JsonEncodedText IsCurrent = JsonEncodedText.Encode(ValueFields.IsCurrent);
+    private static readonly JsonEncodedText ChangedBy = JsonEncodedText.Encode(ValueFields.ChangedBy);
+    private static readonly JsonEncodedText ChangeTime = JsonEncodedText.Encode(ValueFields.ChangeTime);
+
     private void Write(Utf8JsonWriter json, ValueRecord row)
     {
         json.WriteStartObject();
-        json.WriteString(ValueFields.ValidTime, UtcDateTimeOffsetConverter.Format(row.ValidTime));
-        WriteTime(json, ValueFields.ValidTimeEnd, row.ValidTimeEnd);
-        json.WriteString(ValueFields.SeriesId, row.SeriesId);
-        json.WriteString(ValueFields.SeriesKey, row.SeriesKey);
-        json.WriteString(ValueFields.SeriesUnit, row.SeriesUnit);
-        if (row.Value is { } value)
+        WriteTime(json, ValidTime, row.ValidTime);
+        if (row.ValidTimeEnd is { } end)
         {
-            json.WriteNumber(ValueFields.Value, value);
+            WriteTime(json, ValidTimeEnd, end);
         }
         else
         {
-            json.WriteNull(ValueFields.Value);
+            json.WriteNull(ValidTimeEnd);
         }
 
-        json.WriteString(ValueFields.RunId, row.RunId);
-        json.WriteString(ValueFields.KnownTime, UtcDateTimeOffsetConverter.Format(row.KnownTime));
-        json.WriteString(ValueFields.Annotation, row.Annotation);
+        json.WriteString(SeriesId, row.SeriesId);
+        json.WriteString(SeriesKey, row.SeriesKey);
+        json.WriteString(SeriesUnit, row.SeriesUnit);
+        if (row.Value is { } value)
+        {
+            json.WriteNumber(Value, value);
+        }
+        else
+        {
+            json.WriteNull(Value);
+        }
+
+        json.WriteString(RunId, row.RunId);
+        WriteTime(json, KnownTime, row.KnownTime);
+        json.WriteString(Annotation, row.Annotation);
         if (row.Tags is { } tags)
         {
-            json.WritePropertyName(ValueFields.Tags);
+            json.WritePropertyName(Tags);
             TagsJson.Write(json, tags);
         }
         else
         {
-            json.WriteNull(ValueFields.Tags);
+            json.WriteNull(Tags);
         }
 
         if (VersionFields)
         {
-            json.WriteNumber(ValueFields.ValueId, row.ValueId);
-            json.WriteBoolean(ValueFields.IsCurrent, row.IsCurrent);
-            json.WriteString(ValueFields.ChangedBy, row.ChangedBy);
-            json.WriteString(ValueFields.ChangeTime, UtcDateTimeOffsetConverter.Format(row.ChangeTime));
+            json.WriteNumber(ValueId, row.ValueId);
+            json.WriteBoolean(IsCurrent, row.IsCurrent);
+            json.WriteString(ChangedBy, row.ChangedBy);
+            WriteTime(json, ChangeTime, row.ChangeTime);
         }
 
         json.WriteEndObject();
     }
 
-    private static void WriteTime(Utf8JsonWriter json, string name, DateTime? value)
+    private static void WriteTime(Utf8JsonWriter json, JsonEncodedText name, DateTime time)
     {
-        if (value is { } time)
-        {
-            json.WriteString(name, UtcDateTimeOffsetConverter.Format(time));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
+        Span<byte> text = stackalloc byte[UtcTimestamp.MaxLength];
+        json.WriteString(name, text[..UtcTimestamp.FormatUtf8(time, text)]);
     }
 }
