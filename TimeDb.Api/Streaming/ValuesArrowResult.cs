@@ -128,6 +128,8 @@ internal sealed class ValuesArrowResult(IAsyncEnumerable<ValueRecord> rows, bool
         private readonly BooleanArray.Builder _isCurrent = new();
         private readonly StringArray.Builder _changedBy = new();
         private readonly TimestampArray.Builder _changeTime = new(Timestamp);
+        private readonly SeriesText _series = new();
+        private readonly RunText _runs = new();
         private long _bytes;
 
         public int Count { get; private set; }
@@ -146,10 +148,13 @@ internal sealed class ValuesArrowResult(IAsyncEnumerable<ValueRecord> rows, bool
                 _validTimeEnd.AppendNull();
             }
 
-            AppendGuid(_seriesId, row.SeriesId);
-            _bytes += FixedRowBytes + AppendText(_seriesKey, row.SeriesKey) + AppendText(_seriesUnit, row.SeriesUnit);
+            var series = _series.Get(row);
+            _seriesId.Append(series.Id);
+            _seriesKey.Append(series.Key);
+            _seriesUnit.Append(series.Unit);
+            _bytes += FixedRowBytes + series.Key.Length + series.Unit.Length;
             _value.Append(row.Value);
-            AppendGuid(_runId, row.RunId);
+            _runId.Append(_runs.Get(row.RunId));
             _knownTime.Append(Utc(row.KnownTime));
             _bytes += AppendText(_annotation, row.Annotation);
             if (row.Tags is { } tags)
@@ -219,13 +224,6 @@ internal sealed class ValuesArrowResult(IAsyncEnumerable<ValueRecord> rows, bool
         // Times from PostgreSQL are UTC; DateTimeOffset carries that into the microsecond timestamp.
         private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
-        private static void AppendGuid(StringArray.Builder builder, Guid id)
-        {
-            Span<byte> text = stackalloc byte[36];
-            id.TryFormat(text, out _);
-            builder.Append(text);
-        }
-
         private static int AppendText(StringArray.Builder builder, string? text)
         {
             if (text is null)
@@ -238,4 +236,44 @@ internal sealed class ValuesArrowResult(IAsyncEnumerable<ValueRecord> rows, bool
             return Encoding.UTF8.GetByteCount(text);
         }
     }
+
+    /// <summary>
+    /// The UTF-8 text a read repeats on every row: each series' id, key and unit, each run's id, encoded at first
+    /// sight instead of at every row (a read holds few series and runs). Bounded: past <see cref="MaxEntries"/> it starts over.
+    /// </summary>
+    private sealed class Utf8Cache<TText>
+    {
+        private const int MaxEntries = 4096;
+        private readonly Dictionary<Guid, TText> _entries = [];
+
+        public bool TryGet(Guid id, out TText text) => _entries.TryGetValue(id, out text!);
+
+        public TText Add(Guid id, TText text)
+        {
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear();
+            }
+
+            return _entries[id] = text;
+        }
+    }
+
+    private sealed class SeriesText
+    {
+        private readonly Utf8Cache<(byte[] Id, byte[] Key, byte[] Unit)> _cache = new();
+
+        // A read names each series by one key and unit (the reader's series map), so its id stands for all three.
+        public (byte[] Id, byte[] Key, byte[] Unit) Get(ValueRecord row) => _cache.TryGet(row.SeriesId, out var text) ? text
+            : _cache.Add(row.SeriesId, (Utf8(row.SeriesId), Encoding.UTF8.GetBytes(row.SeriesKey), Encoding.UTF8.GetBytes(row.SeriesUnit)));
+    }
+
+    private sealed class RunText
+    {
+        private readonly Utf8Cache<byte[]> _cache = new();
+
+        public byte[] Get(Guid runId) => _cache.TryGet(runId, out var text) ? text : _cache.Add(runId, Utf8(runId));
+    }
+
+    private static byte[] Utf8(Guid id) => Encoding.UTF8.GetBytes(id.ToString());
 }
