@@ -8,7 +8,7 @@ namespace TimeDb.Infrastructure.Values;
 /// order (valid_time for flat; known_time and valid_time for overlapping). The SQL then needs no join and no sort
 /// by key; memory holds one group, at most one row per series and record of those times (ADR-022).
 /// </summary>
-internal static class SeriesKeyOrder
+internal sealed class SeriesKeyOrder
 {
     /// <summary>SPEC §5 flat order: valid_time, series_key, then valid_time_end (a point value first).</summary>
     private static readonly Comparison<ValueRecord> FlatOrder = (a, b) =>
@@ -20,40 +20,49 @@ internal static class SeriesKeyOrder
         : a.RunId.CompareTo(b.RunId) is var r && r != 0 ? r
         : a.ValueId.CompareTo(b.ValueId);
 
-    public static async IAsyncEnumerable<ValueRecord> ApplyAsync(IAsyncEnumerable<ValueRecord> rows, ReadMode mode)
+    private readonly ReadMode _mode;
+    private readonly Comparison<ValueRecord> _order;
+    private List<ValueRecord> _group = [];
+    private List<ValueRecord> _done = [];
+
+    public SeriesKeyOrder(ReadMode mode)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        var order = mode == ReadMode.Flat ? FlatOrder : OverlappingOrder;
-        var group = new List<ValueRecord>();
-        await foreach (var row in rows)
-        {
-            if (group.Count > 0 && !SameGroup(group[0], row, mode))
-            {
-                foreach (var sorted in Sorted(group, order))
-                {
-                    yield return sorted;
-                }
-
-                group.Clear();
-            }
-
-            group.Add(row);
-        }
-
-        foreach (var sorted in Sorted(group, order))
-        {
-            yield return sorted;
-        }
+        _mode = mode;
+        _order = mode == ReadMode.Flat ? FlatOrder : OverlappingOrder;
     }
 
-    private static List<ValueRecord> Sorted(List<ValueRecord> group, Comparison<ValueRecord> order)
+    /// <summary>
+    /// Takes the next row in the statement's order; returns the rows of the group it closed, in their final order
+    /// (empty while the group goes on). The list is reused: read it before the next call.
+    /// </summary>
+    public List<ValueRecord> Add(ValueRecord row)
     {
-        if (group.Count > 1)
+        _done.Clear();
+        if (_group.Count > 0 && !SameGroup(_group[0], row, _mode))
         {
-            group.Sort(order);
+            CloseGroup();
         }
 
-        return group;
+        _group.Add(row);
+        return _done;
+    }
+
+    /// <summary>After the last row: the rows of the last group, in order.</summary>
+    public List<ValueRecord> Finish()
+    {
+        _done.Clear();
+        CloseGroup();
+        return _done;
+    }
+
+    private void CloseGroup()
+    {
+        if (_group.Count > 1)
+        {
+            _group.Sort(_order);
+        }
+
+        (_done, _group) = (_group, _done);
     }
 
     private static bool SameGroup(ValueRecord first, ValueRecord row, ReadMode mode) =>

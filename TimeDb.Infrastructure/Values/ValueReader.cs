@@ -40,7 +40,25 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
             await reader.NextResultAsync(cancellationToken);
         }
 
-        await foreach (var row in SeriesKeyOrder.ApplyAsync(ReadRowsAsync(reader, series, scope, cancellationToken), query.Mode))
+        // One loop, one iterator: a row is read, put in its group, and the groups it closes are passed on.
+        var order = new SeriesKeyOrder(query.Mode);
+        var versions = reader.FieldCount > ValueQuerySql.ColumnCount; // the statement decided: all_versions reads select the version columns
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var seriesId = reader.GetGuid(2);
+            if (!series.TryGetValue(seriesId, out var names))
+            {
+                // Each statement has its own snapshot: an upload that committed between the two brought a new series.
+                names = series[seriesId] = await FindSeriesAsync(seriesId, scope, cancellationToken);
+            }
+
+            foreach (var row in order.Add(Row(reader, seriesId, names, versions)))
+            {
+                yield return row;
+            }
+        }
+
+        foreach (var row in order.Finish())
         {
             yield return row;
         }
@@ -57,39 +75,24 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
         return series;
     }
 
-    private async IAsyncEnumerable<ValueRecord> ReadRowsAsync(NpgsqlDataReader reader, Dictionary<Guid, (string Key, string Unit)> series,
-        TenantScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static ValueRecord Row(NpgsqlDataReader reader, Guid seriesId, (string Key, string Unit) names, bool versions)
     {
         const int v = ValueQuerySql.ColumnCount;
-        var versions = reader.FieldCount > v; // the statement decided: all_versions reads select the version columns
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var validTime = reader.GetFieldValue<DateTime>(0);
-            var validTimeEnd = reader.IsDBNull(1) ? (DateTime?)null : reader.GetFieldValue<DateTime>(1);
-            var seriesId = reader.GetGuid(2);
-            if (!series.TryGetValue(seriesId, out var names))
-            {
-                // Each statement has its own snapshot: an upload that committed between the two brought a new series.
-                names = series[seriesId] = await FindSeriesAsync(seriesId, scope, cancellationToken);
-            }
-
-            var (key, unit) = names;
-            yield return new ValueRecord(
-                ValidTime: validTime,
-                ValidTimeEnd: validTimeEnd,
-                SeriesId: seriesId,
-                SeriesKey: key,
-                SeriesUnit: unit,
-                Value: reader.IsDBNull(3) ? null : reader.GetDouble(3),
-                RunId: reader.GetGuid(4),
-                KnownTime: reader.GetFieldValue<DateTime>(5),
-                Annotation: reader.IsDBNull(6) ? null : reader.GetString(6),
-                Tags: reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7),
-                ValueId: versions ? reader.GetInt64(v) : 0,
-                IsCurrent: !versions || reader.GetBoolean(v + 1),
-                ChangedBy: versions && !reader.IsDBNull(v + 2) ? reader.GetString(v + 2) : null,
-                ChangeTime: versions ? reader.GetFieldValue<DateTime>(v + 3) : default);
-        }
+        return new ValueRecord(
+            ValidTime: reader.GetFieldValue<DateTime>(0),
+            ValidTimeEnd: reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTime>(1),
+            SeriesId: seriesId,
+            SeriesKey: names.Key,
+            SeriesUnit: names.Unit,
+            Value: reader.IsDBNull(3) ? null : reader.GetDouble(3),
+            RunId: reader.GetGuid(4),
+            KnownTime: reader.GetFieldValue<DateTime>(5),
+            Annotation: reader.IsDBNull(6) ? null : reader.GetString(6),
+            Tags: reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7),
+            ValueId: versions ? reader.GetInt64(v) : 0,
+            IsCurrent: !versions || reader.GetBoolean(v + 1),
+            ChangedBy: versions && !reader.IsDBNull(v + 2) ? reader.GetString(v + 2) : null,
+            ChangeTime: versions ? reader.GetFieldValue<DateTime>(v + 3) : default);
     }
 
     private async Task<(string Key, string Unit)> FindSeriesAsync(Guid seriesId, TenantScope scope, CancellationToken cancellationToken)
