@@ -271,8 +271,20 @@ internal sealed class ValuesArrowResult(IAsyncEnumerable<ValueRecord> rows, bool
     private sealed class RunText
     {
         private readonly Utf8Cache<byte[]> _cache = new();
+        private Guid _last;
+        private byte[] _lastText = [];
 
-        public byte[] Get(Guid runId) => _cache.TryGet(runId, out var text) ? text : _cache.Add(runId, Utf8(runId));
+        // Rows of one run mostly follow each other: the last run is checked before the cache.
+        public byte[] Get(Guid runId)
+        {
+            if (runId != _last || _lastText.Length == 0)
+            {
+                _lastText = _cache.TryGet(runId, out var text) ? text : _cache.Add(runId, Utf8(runId));
+                _last = runId;
+            }
+
+            return _lastText;
+        }
     }
 
     private static byte[] Utf8(Guid id) => Encoding.UTF8.GetBytes(id.ToString());

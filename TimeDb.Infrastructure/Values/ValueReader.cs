@@ -45,6 +45,9 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
         var versions = reader.FieldCount > ValueQuerySql.ColumnCount; // the statement decided: all_versions reads select the version columns
         while (await reader.ReadAsync(cancellationToken))
         {
+            // Columns in their order: Npgsql seeks back within a row at a cost.
+            var validTime = reader.GetFieldValue<DateTime>(0);
+            DateTime? validTimeEnd = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTime>(1);
             var seriesId = reader.GetGuid(2);
             if (!series.TryGetValue(seriesId, out var names))
             {
@@ -52,7 +55,7 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
                 names = series[seriesId] = await FindSeriesAsync(seriesId, scope, cancellationToken);
             }
 
-            foreach (var row in order.Add(Row(reader, seriesId, names, versions)))
+            foreach (var row in order.Add(Row(reader, validTime, validTimeEnd, seriesId, names, versions)))
             {
                 yield return row;
             }
@@ -75,12 +78,13 @@ internal sealed class ValueReader(NpgsqlDataSource dataSource, ITenantContext te
         return series;
     }
 
-    private static ValueRecord Row(NpgsqlDataReader reader, Guid seriesId, (string Key, string Unit) names, bool versions)
+    /// <summary>The row, from its columns after series_id (the first three are read by the caller).</summary>
+    private static ValueRecord Row(NpgsqlDataReader reader, DateTime validTime, DateTime? validTimeEnd, Guid seriesId, (string Key, string Unit) names, bool versions)
     {
         const int v = ValueQuerySql.ColumnCount;
         return new ValueRecord(
-            ValidTime: reader.GetFieldValue<DateTime>(0),
-            ValidTimeEnd: reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTime>(1),
+            ValidTime: validTime,
+            ValidTimeEnd: validTimeEnd,
             SeriesId: seriesId,
             SeriesKey: names.Key,
             SeriesUnit: names.Unit,
