@@ -42,7 +42,7 @@ internal static class ValueQuerySql
         WHERE /*current*/ /*filters*/
         """;
 
-    // What a flat count counts first: the current versions the filters select, nothing read but the index range.
+    // What a flat count counts first: the current versions the filters select, without DISTINCT ON (ADR-025).
     private const string CurrentVersions = """SELECT FROM "values" v WHERE v.is_current /*filters*/""";
 
     private const string OverlappingOrder = " ORDER BY v.known_time, v.valid_time, v.series_id, v.valid_time_end NULLS FIRST, v.run_id, v.value_id";
@@ -97,7 +97,7 @@ internal static class ValueQuerySql
     /// <summary>
     /// A number over <see cref="ValueQuery.MaxRows"/> exactly when the read has more rows than that, counting no
     /// further than one past it. An overlapping read counts its rows. A flat read first counts the current versions
-    /// its filters select (a plain index range, a third of the cost of DISTINCT ON over 1M rows); the latest rows
+    /// its filters select (a plain count, 0.30 s against 0.79 s for DISTINCT ON over 1M rows); the latest rows
     /// are never more than those, so only when the versions pass the limit are the latest rows counted themselves.
     /// </summary>
     private static NpgsqlBatchCommand BuildCount(ValueQuery query, TenantScope scope)
