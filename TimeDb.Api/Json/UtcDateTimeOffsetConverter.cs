@@ -32,10 +32,11 @@ internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
             : throw new JsonException(NotATime(text));
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(Format(value.UtcDateTime));
-
-    public static string Format(DateTime utc) => UtcTimestamp.Format(utc);
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<byte> text = stackalloc byte[UtcTimestamp.MaxLength];
+        writer.WriteStringValue(text[..UtcTimestamp.FormatUtf8(value.UtcDateTime, text)]);
+    }
 
     /// <summary>How an error message names a JSON token that is not what was expected.</summary>
     internal static string Describe(JsonTokenType token) => token switch
